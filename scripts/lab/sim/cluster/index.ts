@@ -1,0 +1,2 @@
+// registers the cluster area's commands and services (see ../registry.ts)
+export {};

@@ -1,0 +1,2 @@
+// registers the os area's commands and services (see ../registry.ts)
+export {};
