@@ -1,0 +1,70 @@
+/**
+ * Steps and phases: the contract between rendering (src/render, src/phases), which
+ * turns a Cluster + host facts into per-host scripts, and the engine (src/engine),
+ * which runs them over SSH. `plan` prints exactly what `up` runs.
+ */
+
+/** What preflight learns about a host: the only input from hosts to rendering. */
+export interface HostFacts {
+  /** /etc/os-release ID and VERSION_ID, e.g. centos 7 / rocky 9.4 */
+  osId: string;
+  osVersion: string;
+  /** el7 | el8 | el9: what the steps branch on */
+  family: 'el7' | 'el8' | 'el9';
+  /** uname -r */
+  kernel: string;
+  cpus: number;
+  memoryMiB: number;
+  swapOn: boolean;
+  macs: string[];
+  productUuid: string;
+  hostname: string;
+  /** host clock, ms since epoch, when the facts were read */
+  timeMs: number;
+  /** /etc/kubernetes/kubelet.conf exists (already a node) */
+  isNode: boolean;
+  /** /etc/kubernetes/admin.conf exists on a master (control plane initialised here) */
+  hasAdminConf: boolean;
+}
+
+export type PhaseId =
+  | 'preflight' | 'os' | 'repos' | 'kernel' | 'runtime' | 'kube-packages' | 'images'
+  | 'init' | 'join' | 'cni' | 'metrics-server' | 'kube-proxy' | 'verify';
+
+export interface StepFile {
+  /** absolute path on the host */
+  path: string;
+  content: string;
+  /** e.g. 0o644 */
+  mode: number;
+  /** back up an existing different file to `<path>.kubeforge-bak-<time>` before replacing it */
+  backup: boolean;
+}
+
+/** One concern on one host: check (exit 0 = already so), apply (make it so). */
+export interface HostStep {
+  /** stable id, e.g. "os.selinux" */
+  id: string;
+  phase: PhaseId;
+  title: string;
+  host: string;
+  /** bash script; exit 0 means the step is already done and apply is skipped */
+  check: string;
+  /** bash script run (as root) when the check fails; must leave the check passing */
+  apply: string;
+  /** files written before apply, only when different from what is there */
+  files: StepFile[];
+  /** package installs, image pulls, init, join: slow, retried with backoff */
+  heavy?: boolean;
+  /** secrets that appear in this step's scripts (join tokens...): redacted from every log and output */
+  secrets?: string[];
+}
+
+export interface Phase {
+  id: PhaseId;
+  title: string;
+  /** host names this phase concerns, in inventory order */
+  hosts: string[];
+  /** steps per host, in order */
+  steps: Record<string, HostStep[]>;
+}
