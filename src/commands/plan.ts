@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
-import { withCommon } from './common.ts';
+import { withCommon, type CommonOptions } from './common.ts';
 import { UserError } from '../errors.ts';
 
 export function definePlan(program: Command): void {
   withCommon(program.command('plan').description('print, per host and step, the exact scripts and files up would apply'))
     .option('--live', 'connect and mark each step done / to do')
-    .action(async () => {
-      throw new UserError('plan is not implemented yet');
+    .action(async (opts: CommonOptions & { live?: boolean }) => {
+      if (opts.live) throw new UserError('plan --live is not available yet: run plan without --live to see every step');
+      if (opts.output !== 'text' && opts.output !== 'json') throw new UserError(`--output must be text or json, not "${opts.output}"`, 2);
+      // loaded on use: `kubeforge --help` and the other verbs do not pay for rendering
+      const { planOutput } = await import('./plan-output.ts');
+      process.stdout.write(planOutput(opts.inventory, opts.output));
     });
 }

@@ -9,6 +9,8 @@ export type Runtime = 'docker' | 'containerd';
 export type KubeadmApi = 'v1beta2' | 'v1beta3' | 'v1beta4';
 export type KubeProxyMode = 'ipvs' | 'iptables';
 export type KnownHostsMode = 'strict' | 'accept-new' | 'off';
+/** What `plan` assumes before facts are gathered; preflight facts (/etc/os-release) win. */
+export type Distro = 'centos7' | 'rocky8' | 'rocky9';
 
 /** Where a value came from in the inventory file, for error messages. */
 export interface SourcePos {
@@ -113,6 +115,7 @@ export interface ClusterSpec {
 }
 
 export interface OsSettings {
+  distro: Distro;
   timezone: string;
   ntpServers: string[];
   firewall: 'disable' | 'open-ports';

@@ -58,7 +58,28 @@ export interface HostStep {
   heavy?: boolean;
   /** secrets that appear in this step's scripts (join tokens...): redacted from every log and output */
   secrets?: string[];
+  /**
+   * Run-time values this step's scripts read from their environment (see RuntimeEnvName):
+   * the engine sets them when running the step; plan shows the variable names only.
+   */
+  env?: RuntimeEnvName[];
+  /** lines plan shows with the step (e.g. an add-on manifest not cached yet: its URL and patches) */
+  notes?: string[];
 }
+
+/**
+ * Values only the engine knows at run time. Scripts never contain them: they read
+ * `"$KF_JOIN_TOKEN"` etc. from the environment, which the engine fills for steps that
+ * list the name in `env`:
+ * - KF_JOIN_TOKEN: a bootstrap token valid now (`kubeadm token create` on the init master)
+ * - KF_JOIN_CA_CERT_HASH: `sha256:<hex>` of the cluster CA's public key
+ * - KF_CERT_KEY: the 64-hex certificate key of this run (e.g. `kubeadm certs certificate-key`);
+ *   the init master's `init.upload-certs` step uploads the control-plane certificates with it and
+ *   the control-plane `join.kubeadm-join` steps use the same value.
+ * The values of SECRET_RUNTIME_ENV are secrets: redact them like `secrets`.
+ */
+export type RuntimeEnvName = 'KF_JOIN_TOKEN' | 'KF_JOIN_CA_CERT_HASH' | 'KF_CERT_KEY';
+export const SECRET_RUNTIME_ENV: readonly RuntimeEnvName[] = ['KF_JOIN_TOKEN', 'KF_CERT_KEY'];
 
 export interface Phase {
   id: PhaseId;

@@ -1,0 +1,83 @@
+/**
+ * `up` without the CLI around it: connect, gather facts (one exec per host),
+ * build the phases from them, run them with journal, reporter, SIGINT handling
+ * and join credentials, close the connections.
+ */
+import type { Cluster } from '../inventory/model.ts';
+import { initMasterOf } from '../inventory/model.ts';
+import { UserError } from '../errors.ts';
+import type { HostFacts, Phase } from '../phases/types.ts';
+import { gatherAllFacts } from './facts-all.ts';
+import { HostPool, passwordEnvNames } from './host-pool.ts';
+import { interruptOnSigint } from './interrupt.ts';
+import { Journal } from './journal.ts';
+import { JournaledHost } from './journaled-host.ts';
+import { pickOutputMode, type Reporter } from './output.ts';
+import { Redactor } from './redact.ts';
+import { createReporter } from './reporters.ts';
+import { runPhases, type RunOutcome } from './runner.ts';
+import { ClusterRuntimeEnv } from './runtime-env.ts';
+
+export interface ConvergeOptions {
+  cluster: Cluster;
+  build: (cluster: Cluster, facts: Record<string, HostFacts>) => Phase[];
+  output: 'text' | 'json';
+  concurrency?: number;
+  /** verb recorded in run.json */
+  command?: string;
+  /** project dir holding .kubeforge/; default cwd */
+  root?: string;
+  reporter?: Reporter;
+  env?: NodeJS.ProcessEnv;
+  /** go on without workers that cannot be reached (masters are always needed) */
+  skipUnreachable?: boolean;
+  /** where notices go (skipped hosts); default stderr */
+  notify?: (line: string) => void;
+}
+
+export interface ConvergeOutcome extends RunOutcome {
+  facts: Record<string, HostFacts>;
+  runDir: string;
+}
+
+export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
+  const env = o.env ?? process.env;
+  const redactor = Redactor.fromEnv(passwordEnvNames(o.cluster), env);
+  const journal = new Journal({ root: o.root, command: o.command ?? 'up', redactor });
+  const pool = new HostPool(o.cluster, { env, log: (l) => journal.note(l.split(':')[0], l) });
+  const journaled = new Map(o.cluster.hosts.map((h) => [h.name, new JournaledHost(pool.get(h.name), journal)]));
+  const interrupt = interruptOnSigint();
+  try {
+    const { facts, errors } = await gatherAllFacts([...journaled.values()], o.concurrency ?? 20);
+    let cluster = o.cluster;
+    const workers = new Set(cluster.hosts.filter((h) => h.role === 'worker').map((h) => h.name));
+    const skippable = o.skipUnreachable ? errors.filter((e) => workers.has(e.host) && /unreachable/.test(e.message)) : [];
+    const fatal = errors.filter((e) => !skippable.includes(e));
+    if (skippable.length > 0) {
+      const notify = o.notify ?? ((l: string) => process.stderr.write(`${l}\n`));
+      for (const e of skippable) notify(`skipping ${e.message}`);
+      const skip = new Set(skippable.map((e) => e.host));
+      cluster = { ...cluster, hosts: cluster.hosts.filter((h) => !skip.has(h.name)) };
+    }
+    if (fatal.length > 0) {
+      journal.record.stoppedAt = { phase: 'preflight', reason: `cannot read ${fatal.length} host(s)` };
+      journal.save();
+      throw new UserError(`${fatal.map((e) => e.message).join('\n')}\nlogs: ${journal.dir}`);
+    }
+    const phases = o.build(cluster, facts);
+    const runtimeEnv = new ClusterRuntimeEnv(initMasterOf(cluster).name, (v) => redactor.add(v));
+    const out = await runPhases({
+      phases,
+      host: (n) => pool.get(n),
+      journal,
+      reporter: o.reporter ?? createReporter(pickOutputMode(o.output)),
+      concurrency: o.concurrency,
+      signal: interrupt.signal,
+      runtimeEnv,
+    });
+    return { ...out, facts, runDir: journal.dir };
+  } finally {
+    interrupt.dispose();
+    await pool.closeAll();
+  }
+}

@@ -1,0 +1,52 @@
+/** runtime: docker (<= 1.23, dockershim) or containerd, with the systemd cgroup driver. */
+import type { Cluster } from '../inventory/model.ts';
+import type { HostContext } from '../render/context.ts';
+import { HOST_PATHS } from '../render/paths.ts';
+import { ctxFor, type FactsByHost } from './common.ts';
+import { fileFrom, makeStep, perHost } from './step.ts';
+import type { Phase, StepFile } from './types.ts';
+
+/** Docker Hub pull-through mirrors implied by the calico image mirrors (docker.m.daocloud.io/calico -> https://docker.m.daocloud.io). */
+function dockerHubMirrors(ctx: HostContext): string[] {
+  const hosts = ctx.mirrors.calicoImages.map((p) => p.split('/')[0]).filter((h) => h.startsWith('docker.') && h !== 'docker.io');
+  return [...new Set(hosts)].map((h) => `https://${h}`);
+}
+
+export function runtimePackages(ctx: HostContext): string[] {
+  const v = ctx.cluster.version;
+  const containerd = `containerd.io-${v.containerdVersion}`;
+  return ctx.docker ? [`docker-ce-${v.dockerVersion}`, `docker-ce-cli-${v.dockerVersion}`, containerd] : [containerd];
+}
+
+export function runtimePhase(cluster: Cluster, facts: FactsByHost): Phase {
+  return {
+    id: 'runtime',
+    title: `Container runtime (${cluster.cluster.containerRuntime})`,
+    hosts: cluster.hosts.map((h) => h.name),
+    steps: perHost(cluster.hosts, (h) => {
+      const ctx = ctxFor(cluster, facts, h);
+      const packages = runtimePackages(ctx);
+      const service = ctx.docker ? 'docker' : 'containerd';
+      const pauseImage = `${cluster.cluster.imageRepository}/pause:${cluster.cluster.version.pauseVersion}`;
+      const files: StepFile[] = ctx.docker
+        ? [fileFrom(ctx, HOST_PATHS.dockerDaemon, 'docker-daemon.json.hbs', { backup: true, vars: { registryMirrors: dockerHubMirrors(ctx) } })]
+        : [
+            fileFrom(ctx, HOST_PATHS.containerdConfig, 'containerd-config.toml.hbs', {
+              backup: true,
+              // containerd 2.x reads config version 3 (new plugin names); 1.6/1.7 version 2
+              vars: { pauseImage, configV3: /^2\./.test(cluster.cluster.version.containerdVersion) },
+            }),
+            fileFrom(ctx, HOST_PATHS.crictlConfig, 'crictl.yaml.hbs'),
+          ];
+      return [
+        makeStep(ctx, { id: 'runtime.packages', title: `runtime packages (${packages.join(' ')})`, vars: { packages }, heavy: true }),
+        makeStep(ctx, {
+          id: 'runtime.config',
+          title: `${service} configured (systemd cgroup driver) and running`,
+          files,
+          vars: { service, configFile: files[0].path },
+        }),
+      ];
+    }),
+  };
+}
