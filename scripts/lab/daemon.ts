@@ -20,6 +20,7 @@ import type { ShimRequest } from './protocol.ts';
 import { onShimConnection } from './shim-server.ts';
 import { isAlive, killHost, processesOf, spawnHost, waitPort } from './host-process.ts';
 import { pool, run } from './run.ts';
+import { slotNet } from './slots.ts';
 import type { ControlAnswer, ControlRequest } from './control.ts';
 
 const lab = labPaths(process.argv[2] ?? process.cwd());
@@ -29,6 +30,7 @@ if (!initial) {
   process.exit(1);
 }
 const state: LabState = initial;
+const labNet = slotNet(state.slot ?? 0);
 const REBOOT_PAUSE_MS = 2500;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -85,7 +87,7 @@ const services: LabServices = {
 
 async function bootHost(e: Entry): Promise<void> {
   const t0 = Date.now();
-  const pid = await spawnHost(lab, e.host);
+  const pid = await spawnHost(lab, e.host, labNet.netns(e.host.name));
   e.pid = pid;
   const t1 = Date.now();
   const ctx = makeContext(services, { host: e.host, root: `/proc/${pid}/root`, argv: ['(boot)'] });

@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { LabHost } from './sim/api.ts';
-import { hostPaths, labSourceDir, netnsName, type LabPaths } from './paths.ts';
+import { hostPaths, labSourceDir, type LabPaths } from './paths.ts';
 import { etcLayerDir, shimLayerDir } from './layers.ts';
 import { writeSeed } from './host-seed.ts';
 
@@ -25,7 +25,7 @@ export function isAlive(pid: number | undefined): boolean {
 }
 
 /** Start the host's init; resolves with its machine pid once its filesystem is mounted. */
-export async function spawnHost(lab: LabPaths, h: LabHost, timeoutMs = 20_000): Promise<number> {
+export async function spawnHost(lab: LabPaths, h: LabHost, netns: string, timeoutMs = 20_000): Promise<number> {
   const hp = hostPaths(lab, h.name);
   writeSeed(hp.seed, h);
   const pidFile = path.join(hp.dir, 'init.pid');
@@ -33,7 +33,7 @@ export async function spawnHost(lab: LabPaths, h: LabHost, timeoutMs = 20_000): 
   const log = fs.openSync(hp.initLog, 'a');
   const child = spawn(
     'nsenter',
-    [`--net=/run/netns/${netnsName(h.name)}`, 'unshare', '--mount', '--uts', '--pid', '--fork', '--propagation', 'private',
+    [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--uts', '--pid', '--fork', '--propagation', 'private',
       'bash', path.join(labSourceDir, 'host-init.sh')],
     {
       detached: true,

@@ -1,9 +1,12 @@
 /** `lab fault ...`: edit faults.json (sim/api.ts LabFaults); drop-ssh goes through the daemon. */
+import fs from 'node:fs';
 import type { LabFaults, MirrorFault } from './sim/api.ts';
 import { labPaths } from './paths.ts';
 import { FaultsFile } from './faults-file.ts';
 import { emptyFaults } from './sim/context.ts';
 import { control } from './control.ts';
+
+export class NoLabError extends Error {}
 
 export type FaultChange =
   | { kind: 'mirror'; url: string; fault: MirrorFault | null }
@@ -37,7 +40,9 @@ export function applyFault(f: LabFaults, c: FaultChange): LabFaults {
 }
 
 export function changeFaults(cwd: string, c: FaultChange): LabFaults {
-  const file = new FaultsFile(labPaths(cwd).faults);
+  const lab = labPaths(cwd);
+  if (!fs.existsSync(lab.labJson)) throw new NoLabError('no lab here (run `kubeforge lab up N` first)');
+  const file = new FaultsFile(lab.faults);
   const next = applyFault(file.read(), c);
   file.write(next);
   return next;

@@ -3,9 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { LabHost, LabOptions, OsProfile } from './sim/api.ts';
+import { slotNet } from './slots.ts';
 
 export interface LabState {
   createdAt: string;
+  /** the machine-wide slot (slots.ts): bridge, netns names, address block */
+  slot: number;
   options: LabOptions;
   hosts: LabHost[];
   /** host name -> machine pid of its init (pid 1 of the host's pid namespace); absent while down */
@@ -30,12 +33,6 @@ export function writeJsonAtomic(file: string, value: unknown): void {
 export const hostName = (i: number): string =>
   i === 0 ? 'kf-master01' : `kf-node${String(i).padStart(2, '0')}`;
 
-/** 198.18.0.10, .11, ... carrying into the next /24 past .255 (the /15 has room for thousands). */
-export function hostAddress(i: number): string {
-  const n = 10 + i;
-  return `198.18.${Math.floor(n / 256)}.${n % 256}`;
-}
-
 /** Locally administered KVM-style MAC, unique per index. */
 export function hostMac(i: number): string {
   const n = 10 + i;
@@ -44,6 +41,7 @@ export function hostMac(i: number): string {
 }
 
 export interface FleetSpec {
+  slot: number;
   count: number;
   os: OsProfile;
   /** CPU count per host in order; hosts past the end take the last value */
@@ -54,7 +52,7 @@ export interface FleetSpec {
 export function planFleet(spec: FleetSpec): LabHost[] {
   return Array.from({ length: spec.count }, (_, i) => ({
     name: hostName(i),
-    address: hostAddress(i),
+    address: slotNet(spec.slot).address(i),
     os: spec.os,
     cpus: spec.cpus[Math.min(i, spec.cpus.length - 1)] ?? 2,
     memoryMiB: spec.memoryMiB,

@@ -17,8 +17,9 @@ import { makeHostDirs } from './host-dirs.ts';
 import { bridgeUp, hostNetUp } from './network.ts';
 import { control, daemonAlive } from './control.ts';
 import { inventoryYaml } from './inventory-file.ts';
-import { claimOwner, labNetnsNames, ownerDir } from './machine-owner.ts';
-import { labDown } from './lab-down.ts';
+import { claimSlot, slotNet } from './slots.ts';
+import { cleanSlot, labDown } from './lab-down.ts';
+import { isAlive } from './host-process.ts';
 import { emptyFaults } from './sim/context.ts';
 import { SUDO_PASSWORD } from './host-users.ts';
 import { must, pool } from './run.ts';
@@ -41,7 +42,7 @@ export interface UpResult {
 async function startDaemon(cwd: string, lab: LabPaths): Promise<void> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
   const log = fs.openSync(lab.daemonLog, 'a');
-  const child = spawn(process.execPath, ['--import', tsx, path.join(labSourceDir, 'daemon.ts'), cwd], {
+  const child = spawn(process.execPath, ['--import', tsx, path.join(labSourceDir, 'daemon.ts'), path.resolve(cwd)], {
     detached: true,
     stdio: ['ignore', log, log],
     cwd,
@@ -66,20 +67,33 @@ export async function labUp(cwd: string, opts: UpOptions): Promise<UpResult> {
     if (!a.ok) throw new Error(`lab is up but hosts failed to start: ${JSON.stringify(a.errors ?? a.error)}`);
     return { alreadyUp: true, started: a.started ?? [], lab, hosts: existing.hosts.length, ms: Date.now() - t0 };
   }
-  const owner = ownerDir();
-  if (owner && owner !== lab.dir && fs.existsSync(owner) && (await daemonAlive(path.join(owner, 'sock/control.sock')))) {
-    throw new Error(`another lab is up in ${owner}: run \`kubeforge lab down\` in ${path.dirname(path.dirname(owner))} first`);
+  // a lab.json without a live daemon: hosts still running get a new daemon, else start afresh
+  if (existing) {
+    if (Object.values(existing.pids ?? {}).some((pid) => isAlive(pid))) {
+      await startDaemon(cwd, lab);
+      const a = await control(lab.controlSock, { op: 'start' });
+      if (!a.ok) throw new Error(`lab daemon restarted but hosts failed to start: ${JSON.stringify(a.errors ?? a.error)}`);
+      return { alreadyUp: true, started: a.started ?? [], lab, hosts: existing.hosts.length, ms: Date.now() - t0 };
+    }
+    await labDown(cwd);
   }
-  // leftovers of a crashed lab (this one or an abandoned other one)
-  if (existing || owner || labNetnsNames().length > 0) await labDown(owner ? path.dirname(path.dirname(owner)) : cwd);
-  if (existing) await labDown(cwd);
 
   fs.mkdirSync(lab.dir, { recursive: true });
-  claimOwner(lab.dir);
   try {
-    const hosts = planFleet({ count: opts.count, os: opts.os, cpus: opts.cpus, memoryMiB: opts.memoryMiB });
+    const slot = await claimSlot(
+      lab.dir,
+      async (o) => !isAlive(o.pid) && !(await daemonAlive(path.join(o.dir, 'sock/control.sock'))),
+      async (k, o) => {
+        // an abandoned lab (its directory may be gone): take down what is left of it
+        await labDown(path.dirname(path.dirname(o.dir)));
+        await cleanSlot(k);
+      },
+    );
+    const net = slotNet(slot);
+    const hosts = planFleet({ slot, count: opts.count, os: opts.os, cpus: opts.cpus, memoryMiB: opts.memoryMiB });
     const state: LabState = {
       createdAt: new Date().toISOString(),
+      slot,
       options: { latencyMs: opts.latencyMs, registryView: opts.registryView },
       hosts,
       pids: {},
@@ -92,10 +106,10 @@ export async function labUp(cwd: string, opts: UpOptions): Promise<UpResult> {
     const sample = hosts[0];
     await buildEtcLayer(lab.layersDir, sample);
     await buildShimLayer(lab.layersDir, sample);
-    await bridgeUp();
+    await bridgeUp(net);
     await pool(hosts, 8, async (h) => {
       await makeHostDirs(hostPaths(lab, h.name), h, { labPubKey, opspwHash, ownFiles: hostOwnFiles(h, sample) });
-      await hostNetUp(h);
+      await hostNetUp(net, h);
     });
     fs.writeFileSync(
       lab.knownHosts,

@@ -13,7 +13,7 @@ import type { LabHost, OsProfile } from './sim/api.ts';
 import { baseCommands, commandNames, freshHostFiles } from './sim/all.ts';
 import { PACKAGE_COMMANDS } from './sim/os/provision.ts';
 import { labSourceDir } from './paths.ts';
-import { must } from './run.ts';
+import { must, run } from './run.ts';
 
 /** Commands that would touch the machine's kernel or system: never the real binary on a host. */
 export const SYSTEM_COMMANDS = [
@@ -92,9 +92,28 @@ export function linkedCommands(sample: LabHost): string[] {
   return [...new Set(base.length > 0 ? base : SYSTEM_COMMANDS)].sort();
 }
 
+/**
+ * en_US.UTF-8, which every CentOS / Rocky host has and this Debian machine may not: without
+ * it, perl (the shim client) and bash warn on every call from an SSH session sending
+ * LANG=en_US.UTF-8. Compiled once per machine (localedef, ~3 s), then copied into the layer.
+ */
+const LOCALE_CACHE = '/var/cache/kubeforge-lab/locale/en_US.utf8';
+async function addLocale(usrDir: string): Promise<void> {
+  if (!fs.existsSync(LOCALE_CACHE)) {
+    const tmp = `${LOCALE_CACHE}.${process.pid}`;
+    fs.mkdirSync(path.dirname(LOCALE_CACHE), { recursive: true });
+    // exit 1 with warnings still writes a usable locale; check the result, not the code
+    await run('localedef', ['-i', 'en_US', '-f', 'UTF-8', tmp], { timeoutMs: 60_000 });
+    if (!fs.existsSync(path.join(tmp, 'LC_CTYPE'))) return;
+    fs.renameSync(tmp, LOCALE_CACHE);
+  }
+  fs.cpSync(LOCALE_CACHE, path.join(usrDir, 'lib/locale/en_US.utf8'), { recursive: true });
+}
+
 export async function buildShimLayer(layersDir: string, sample: LabHost): Promise<string> {
   const dir = shimLayerDir(layersDir, sample.os);
   fs.rmSync(dir, { recursive: true, force: true });
+  await addLocale(path.join(dir, 'usr'));
   const kflab = path.join(dir, 'usr/lib/kflab');
   fs.mkdirSync(kflab, { recursive: true });
   fs.copyFileSync(path.join(labSourceDir, 'guest/client.pl'), path.join(kflab, 'client'));

@@ -77,7 +77,3 @@ export function hostPaths(lab: LabPaths, name: string): HostPaths {
 /** scripts/lab in the source tree (host-init.sh and the guest files live here). */
 export const labSourceDir = path.dirname(fileURLToPath(import.meta.url));
 export const projectRoot = path.resolve(labSourceDir, '..', '..');
-
-export const netnsName = (host: string): string => `kflab-${host}`;
-export const BRIDGE = 'kflab0';
-export const BRIDGE_ADDR = '198.18.0.1/15';

@@ -99,8 +99,13 @@ function defineFault(lab: Command): void {
   const fault = lab.command('fault').description('switch lab faults on and off (faults.json)');
   const change = async (c: import('../../scripts/lab/lab-fault.ts').FaultChange): Promise<void> => {
     requireRoot();
-    const { changeFaults } = await labModule<typeof import('../../scripts/lab/lab-fault.ts')>('lab-fault');
-    changeFaults(process.cwd(), c);
+    const { changeFaults, NoLabError } = await labModule<typeof import('../../scripts/lab/lab-fault.ts')>('lab-fault');
+    try {
+      changeFaults(process.cwd(), c);
+    } catch (e) {
+      if (e instanceof NoLabError) throw new UserError(e.message);
+      throw e;
+    }
   };
   fault.command('show').description('print faults.json').action(async () => {
     const { readFaults } = await labModule<typeof import('../../scripts/lab/lab-fault.ts')>('lab-fault');

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { withCommon, type CommonOptions } from './common.ts';
-import { UserError } from '../errors.ts';
+import { InputError, UserError } from '../errors.ts';
 
 export function definePlan(program: Command): void {
   withCommon(program.command('plan').description('print, per host and step, the exact scripts and files up would apply'))
     .option('--live', 'connect and mark each step done / to do')
     .action(async (opts: CommonOptions & { live?: boolean }) => {
       if (opts.live) throw new UserError('plan --live is not available yet: run plan without --live to see every step');
-      if (opts.output !== 'text' && opts.output !== 'json') throw new UserError(`--output must be text or json, not "${opts.output}"`, 2);
+      if (opts.output !== 'text' && opts.output !== 'json') throw new InputError(`--output must be text or json, not "${opts.output}"`);
       // loaded on use: `kubeforge --help` and the other verbs do not pay for rendering
       const { planOutput } = await import('./plan-output.ts');
       process.stdout.write(planOutput(opts.inventory, opts.output));

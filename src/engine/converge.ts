@@ -29,6 +29,8 @@ export interface ConvergeOptions {
   root?: string;
   reporter?: Reporter;
   env?: NodeJS.ProcessEnv;
+  /** on a failure, stop the other hosts after their current step (see RunnerOptions.failFast) */
+  failFast?: boolean;
   /** go on without workers that cannot be reached (masters are always needed) */
   skipUnreachable?: boolean;
   /** where notices go (skipped hosts); default stderr */
@@ -74,6 +76,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
       concurrency: o.concurrency,
       signal: interrupt.signal,
       runtimeEnv,
+      failFast: o.failFast,
     });
     return { ...out, facts, runDir: journal.dir };
   } finally {

@@ -5,7 +5,8 @@ import type { RunCounts, StopPoint } from './types.ts';
 export function summaryMessage(ok: boolean, c: RunCounts, stoppedAt?: StopPoint): string {
   if (ok && c.applied === 0) return `nothing to do: the cluster is converged (${c.checked} steps checked, 0 applied)`;
   if (ok) return `converged: ${c.applied} steps applied, ${c.skipped} already done (${c.checked} steps checked)`;
-  const where = stoppedAt ? `; stopped before ${stoppedAt.phase}: ${stoppedAt.reason}` : '';
+  const where = stoppedAt ? `; stopped ${stoppedAt.pending ? 'in' : 'before'} ${stoppedAt.phase}: ${stoppedAt.reason}` : '';
+  if (c.failed === 0) return `stopped: ${c.applied} applied, ${c.skipped} already done, ${c.notRun} not run${where}`;
   return `failed: ${c.failed} steps failed, ${c.applied} applied, ${c.skipped} already done, ${c.notRun} not run${where}`;
 }
 

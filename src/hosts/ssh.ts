@@ -270,7 +270,8 @@ export class SshHost implements Host {
 
   async get(path: string): Promise<Buffer> {
     if (!this.isRoot) {
-      const r = await this.withRetry(`read of ${path}`, (c) => this.exec(c, this.wrap(`cat -- ${shq(path)}`, {}).command, this.wrap('', {}).stdin, 60_000));
+      const { command, stdin } = this.wrap(`cat -- ${shq(path)}`, {});
+      const r = await this.withRetry(`read of ${path}`, (c) => this.exec(c, command, stdin, 60_000));
       if (r.code !== 0) throw new HostError(this.name, this.endpoint, `cannot read ${path}: ${r.stderr.toString().trim()}`, false);
       return r.stdout;
     }

@@ -10,13 +10,20 @@ import type { HostStep, Phase } from './types.ts';
 export function initPhase(cluster: Cluster, facts: FactsByHost): Phase {
   const h = initMasterOf(cluster);
   const ctx = ctxFor(cluster, facts, h);
-  const others = mastersOf(cluster).filter((m) => !m.initMaster).map((m) => m.name);
+  const masters = mastersOf(cluster);
+  const others = masters.filter((m) => !m.initMaster).map((m) => m.name);
+  // an endpoint that is no master's address is a load balancer's (or a VIP's): kubeadm init
+  // waits on it, so it must already forward to the masters
+  const lb = !masters.some((m) => m.address === ctx.endpointHost || m.name === ctx.endpointHost);
   const steps: HostStep[] = [
     makeStep(ctx, {
       id: 'init.kubeadm-init',
       title: `kubeadm init (${cluster.cluster.kubernetesVersion}, ${cluster.cluster.version.kubeadmApi})`,
       files: [rawFile(HOST_PATHS.kubeadmInit, kubeadmInitConfig(ctx), 0o600)],
       heavy: true,
+      notes: lb
+        ? [`controlPlaneEndpoint ${cluster.cluster.controlPlaneEndpoint} is not a master: a load balancer or VIP must forward it to the masters' :6443 before init (kubeforge does not set one up)`]
+        : undefined,
     }),
     makeStep(ctx, { id: 'init.kubeconfig', title: `admin kubeconfig in ${HOST_PATHS.rootKubeconfig}` }),
   ];

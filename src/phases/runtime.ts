@@ -28,8 +28,9 @@ export function runtimePhase(cluster: Cluster, facts: FactsByHost): Phase {
       const packages = runtimePackages(ctx);
       const service = ctx.docker ? 'docker' : 'containerd';
       const pauseImage = `${cluster.cluster.imageRepository}/pause:${cluster.cluster.version.pauseVersion}`;
+      const hubMirrors = dockerHubMirrors(ctx);
       const files: StepFile[] = ctx.docker
-        ? [fileFrom(ctx, HOST_PATHS.dockerDaemon, 'docker-daemon.json.hbs', { backup: true, vars: { registryMirrors: dockerHubMirrors(ctx) } })]
+        ? [fileFrom(ctx, HOST_PATHS.dockerDaemon, 'docker-daemon.json.hbs', { backup: true, vars: { registryMirrors: hubMirrors } })]
         : [
             fileFrom(ctx, HOST_PATHS.containerdConfig, 'containerd-config.toml.hbs', {
               backup: true,
@@ -37,6 +38,12 @@ export function runtimePhase(cluster: Cluster, facts: FactsByHost): Phase {
               vars: { pauseImage, configV3: /^2\./.test(cluster.cluster.version.containerdVersion) },
             }),
             fileFrom(ctx, HOST_PATHS.crictlConfig, 'crictl.yaml.hbs'),
+            // Docker Hub pulls through its mirrors, as docker's registry-mirrors does
+            ...(hubMirrors.length
+              ? [fileFrom(ctx, '/etc/containerd/certs.d/docker.io/hosts.toml', 'containerd-hosts.toml.hbs', {
+                  vars: { registry: 'docker.io', server: 'https://registry-1.docker.io', mirrors: hubMirrors },
+                })]
+              : []),
           ];
       return [
         makeStep(ctx, { id: 'runtime.packages', title: `runtime packages (${packages.join(' ')})`, vars: { packages }, heavy: true }),
@@ -44,7 +51,7 @@ export function runtimePhase(cluster: Cluster, facts: FactsByHost): Phase {
           id: 'runtime.config',
           title: `${service} configured (systemd cgroup driver) and running`,
           files,
-          vars: { service, configFile: files[0].path },
+          vars: { service, filePaths: files.map((f) => f.path) },
         }),
       ];
     }),

@@ -38,9 +38,21 @@ export function makeStep(ctx: HostContext, def: StepDef): HostStep {
   return step;
 }
 
+// Files are the same on every host of a distro: rendered once per cluster, template, values and
+// kernel (templates/files/ may not use host values: a test holds them to it).
+const fileMemo = new WeakMap<HostContext['whole'], Map<string, string>>();
+
 /** A file rendered from templates/files/<template>. */
 export function fileFrom(ctx: HostContext, path: string, template: string, opts: { mode?: number; backup?: boolean; vars?: Record<string, unknown> } = {}): StepFile {
-  return { path, content: render(`files/${template}`, { ...ctx, ...opts.vars }), mode: opts.mode ?? 0o644, backup: opts.backup ?? false };
+  let memo = fileMemo.get(ctx.whole);
+  if (!memo) fileMemo.set(ctx.whole, (memo = new Map()));
+  const key = `${template}\0${ctx.facts.family}\0${ctx.facts.kernel}\0${JSON.stringify(opts.vars ?? null)}`;
+  let content = memo.get(key);
+  if (content === undefined) {
+    content = render(`files/${template}`, { ...ctx, ...opts.vars });
+    memo.set(key, content);
+  }
+  return { path, content, mode: opts.mode ?? 0o644, backup: opts.backup ?? false };
 }
 
 /** A file whose content was produced elsewhere (a patched add-on manifest). */

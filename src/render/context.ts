@@ -10,6 +10,8 @@ import { conntrackModule, kernelAtLeast } from './kernel.ts';
 import { HOST_PATHS } from './paths.ts';
 
 export interface HostContext {
+  /** the whole resolved cluster (identity used to share renders between hosts) */
+  whole: Cluster;
   cluster: Cluster['cluster'];
   os: Cluster['os'];
   mirrors: Cluster['mirrors'];
@@ -60,6 +62,7 @@ function shared(cluster: Cluster): Shared {
 export function hostContext(cluster: Cluster, host: HostSpec, facts: HostFacts): HostContext {
   return {
     ...shared(cluster),
+    whole: cluster,
     cluster: cluster.cluster,
     os: cluster.os,
     mirrors: cluster.mirrors,

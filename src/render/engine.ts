@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { cacheDir } from './cache-dir.ts';
+import { CompiledCache } from './compiled-cache.ts';
 
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
 
@@ -32,6 +33,7 @@ export class Renderer {
   private readonly cache = new Map<string, Compiled>();
 
   private readonly partials: Map<string, string>;
+  private readonly compiledCache = new CompiledCache(path.join(cacheDir(), 'templates', 'compiled.json'));
 
   constructor(readonly dir: string = TEMPLATES_DIR) {
     registerHelpers(this.hb);
@@ -63,14 +65,9 @@ export class Renderer {
     return tpl;
   }
 
-  /**
-   * Compiling is most of a cold `plan`: the compiled form of each template source is kept
-   * in the user's cache (<cache>/templates), keyed by the source's hash, and revived on later runs.
-   */
   private compile(name: string, source: string): Compiled {
-    const dir = path.join(cacheDir(), 'templates');
-    const file = path.join(dir, `${createHash('sha256').update(COMPILE_KEY).update(source).digest('hex').slice(0, 32)}.js`);
-    const cached = readTrusted(dir, file);
+    const key = createHash('sha256').update(COMPILE_KEY).update(source).digest('hex').slice(0, 32);
+    const cached = this.compiledCache.get(key);
     if (cached) {
       try {
         return this.revive(cached);
@@ -85,14 +82,13 @@ export class Renderer {
     } catch (err) {
       throw new TemplateError(name, explain(err));
     }
-    try {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-      fs.writeFileSync(`${file}.${process.pid}`, spec);
-      fs.renameSync(`${file}.${process.pid}`, file);
-    } catch {
-      // an unwritable cache only costs speed
-    }
+    this.compiledCache.set(key, spec);
     return this.revive(spec);
+  }
+
+  /** Write newly compiled templates to the cache now (it also happens at exit). */
+  flushCache(): void {
+    this.compiledCache.flush();
   }
 
   /** The precompiled form is a JavaScript object literal that handlebars itself produced. */
@@ -124,17 +120,6 @@ export class Renderer {
       const text = this.expandPartials(name, body, depth + 1);
       return nl && text.endsWith('\n') ? text : text + nl;
     });
-  }
-}
-
-/** A cache file, only from a directory of this user's that no one else can write (it holds code). */
-function readTrusted(dir: string, file: string): string | undefined {
-  try {
-    const st = fs.statSync(dir);
-    if (st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return undefined;
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 

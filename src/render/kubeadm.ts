@@ -7,6 +7,8 @@ import { render } from './engine.ts';
 
 export interface KubeadmValues {
   apiVersion: string;
+  /** v1beta2 has no nodeRegistration.imagePullPolicy */
+  v1beta2: boolean;
   v1beta4: boolean;
   bindPort: number;
   certSANs: string[];
@@ -19,6 +21,7 @@ export function kubeadmValues(ctx: HostContext): KubeadmValues {
   for (const m of ctx.masters) sans.push(m.name, m.address);
   return {
     apiVersion: ctx.cluster.version.kubeadmApi,
+    v1beta2: ctx.cluster.version.kubeadmApi === 'v1beta2',
     v1beta4: ctx.cluster.version.kubeadmApi === 'v1beta4',
     // a master's own API server listens on 6443; the endpoint's port may be a load balancer's
     bindPort: 6443,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { UserError } from '../errors.ts';
 import type { Cluster } from '../inventory/model.ts';
 import { cacheDir } from './cache-dir.ts';
 import { coveringCidrs } from './cidr.ts';
@@ -51,9 +52,15 @@ export function manifestSource(cluster: Cluster, addon: AddonName): ManifestSour
 
 /** Download a manifest into the cache. Only `up` calls this, and only when asked to. */
 export async function fetchManifest(url: string, timeoutMs = 30_000): Promise<string> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-  const text = await res.text();
+  let text: string;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    text = await res.text();
+  } catch (err) {
+    const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    throw new UserError(`cannot download ${url}: ${why} (download it yourself and name the file in the inventory, or put it at ${cachePath(url)})`);
+  }
   const file = cachePath(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(`${file}.tmp`, text);
@@ -62,6 +69,14 @@ export async function fetchManifest(url: string, timeoutMs = 30_000): Promise<st
 }
 
 // ---- patching ---------------------------------------------------------------------------
+
+/** A manifest that cannot be read or patched (not YAML, no calico-node DaemonSet...). */
+export class ManifestError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestError';
+  }
+}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -135,13 +150,13 @@ export function patchCalico(objects: Obj[], o: PatchOptions): Obj[] {
     for (const c of containersOf(obj)) if (typeof c.image === 'string') c.image = rewriteImage(c.image, o.calicoImages);
     if (named(obj, 'DaemonSet', 'calico-node')) {
       const node = list(podSpecOf(obj)?.containers).find((c) => c.name === 'calico-node');
-      if (!node) throw new Error('calico manifest: DaemonSet calico-node has no calico-node container');
+      if (!node) throw new ManifestError('calico manifest: DaemonSet calico-node has no calico-node container');
       setEnv(node, 'CALICO_IPV4POOL_CIDR', o.podSubnet);
       setEnv(node, 'IP_AUTODETECTION_METHOD', o.ipAutodetection);
       patchedNode = true;
     }
   }
-  if (!patchedNode) throw new Error('calico manifest: no DaemonSet calico-node found');
+  if (!patchedNode) throw new ManifestError('calico manifest: no DaemonSet calico-node found');
   return objects;
 }
 
@@ -151,32 +166,38 @@ export function patchMetricsServer(objects: Obj[], o: PatchOptions): Obj[] {
     for (const c of containersOf(obj)) if (typeof c.image === 'string') c.image = rewriteImage(c.image, o.images);
     if (named(obj, 'Deployment', 'metrics-server')) {
       const ms = list(podSpecOf(obj)?.containers).find((c) => c.name === 'metrics-server');
-      if (!ms) throw new Error('metrics-server manifest: Deployment metrics-server has no metrics-server container');
+      if (!ms) throw new ManifestError('metrics-server manifest: Deployment metrics-server has no metrics-server container');
       const args = Array.isArray(ms.args) ? (ms.args as unknown[]) : (ms.args = []);
       // lab and kubeadm clusters: kubelet serving certificates are self-signed
       if (!args.includes('--kubelet-insecure-tls')) args.push('--kubelet-insecure-tls');
       found = true;
     }
   }
-  if (!found) throw new Error('metrics-server manifest: no Deployment metrics-server found');
+  if (!found) throw new ManifestError('metrics-server manifest: no Deployment metrics-server found');
   return objects;
 }
 
+/**
+ * Kubernetes reads manifests as YAML 1.1 (sigs.k8s.io/yaml): `on`, `yes`, `y` are booleans and
+ * `1:2` a base-60 number there. Parse and write 1.1 so such strings keep their meaning and get quoted.
+ */
+const YAML_OPTIONS = { version: '1.1' } as const;
+
 export function parseManifest(text: string, source: string): Obj[] {
-  const docs = YAML.parseAllDocuments(text);
+  const docs = YAML.parseAllDocuments(text, YAML_OPTIONS);
   const out: Obj[] = [];
   for (const d of docs) {
-    if (d.errors.length) throw new Error(`${source}: ${d.errors[0].message}`);
+    if (d.errors.length) throw new ManifestError(`${source}: not valid YAML: ${d.errors[0].message}`);
     const v: unknown = d.toJS();
     if (v === null || v === undefined) continue; // empty document between separators
-    if (!isObj(v)) throw new Error(`${source}: a document is not a mapping`);
+    if (!isObj(v)) throw new ManifestError(`${source}: a document is not a mapping`);
     out.push(v);
   }
   return out;
 }
 
 export const stringifyManifest = (objects: Obj[]): string =>
-  objects.map((o) => YAML.stringify(o, { lineWidth: 0 })).join('---\n');
+  objects.map((o) => YAML.stringify(o, { ...YAML_OPTIONS, lineWidth: 0 })).join('---\n');
 
 export interface RenderedManifest {
   source: ManifestSource;
@@ -193,7 +214,32 @@ export function renderAddonManifest(cluster: Cluster, addon: AddonName): Rendere
   const patches = describePatches(addon, opts);
   if (!source.available) return { source, patches };
   const objects = parseManifest(fs.readFileSync(source.file, 'utf8'), source.file);
-  const patched = addon === 'calico' ? patchCalico(objects, opts) : patchMetricsServer(objects, opts);
+  let patched: Obj[];
+  try {
+    patched = addon === 'calico' ? patchCalico(objects, opts) : patchMetricsServer(objects, opts);
+  } catch (err) {
+    throw err instanceof ManifestError ? new ManifestError(`${source.file}: ${err.message}`) : err;
+  }
   const validation = validateObjects(patched, source.file);
   return { source, content: stringifyManifest(patched), patches, validation };
+}
+
+/**
+ * For `up`: the add-on manifests this cluster needs that are not on this machine yet. With
+ * `fetch`, download each from its URL into the cache (the only network use of rendering);
+ * returns what is still missing (local files named in the inventory cannot be fetched).
+ */
+export async function ensureAddonManifests(cluster: Cluster, opts: { fetch: boolean }): Promise<ManifestSource[]> {
+  const needed: AddonName[] = cluster.cluster.metricsServer.enabled ? ['calico', 'metrics-server'] : ['calico'];
+  const missing: ManifestSource[] = [];
+  for (const addon of needed) {
+    const src = manifestSource(cluster, addon);
+    if (src.available) continue;
+    if (opts.fetch && src.url) {
+      await fetchManifest(src.url);
+      continue;
+    }
+    missing.push(src);
+  }
+  return missing;
 }

@@ -15,6 +15,8 @@ export interface RepoDef {
   exclude?: string;
   /** set when there are several baseurls */
   failover?: boolean;
+  /** an optional repo: yum goes on without it when none of its mirrors answers */
+  optional?: boolean;
 }
 
 export interface RepoFile {
@@ -49,8 +51,9 @@ export function repoFiles(ctx: HostContext): RepoFile[] {
     files.push({
       path: `${HOST_PATHS.reposDir}/epel.repo`,
       replacesStock: true,
-      // the EPEL 7 archive ships no key locally without epel-release
-      repos: [{ id: 'epel', name: 'Extra Packages for Enterprise Linux 7 (archive)', baseurls: pick(m.epel), gpgcheck: false }],
+      // the EPEL 7 archive ships no key locally without epel-release; nothing kubeforge installs
+      // needs EPEL, so a dead EPEL mirror must not stop every yum command
+      repos: [{ id: 'epel', name: 'Extra Packages for Enterprise Linux 7 (archive)', baseurls: pick(m.epel), gpgcheck: false, optional: true }],
     });
   } else {
     const rel = ctx.el9 ? '9' : '8';

@@ -4,6 +4,7 @@
  * whole package costs most of a second), synchronously so rendering stays synchronous.
  */
 import { createRequire } from 'node:module';
+import { UserError } from '../errors.ts';
 
 const requireModel = createRequire(import.meta.url);
 
@@ -39,7 +40,8 @@ export interface ValidationReport {
   unchecked: string[];
 }
 
-export class ValidationError extends Error {
+/** A manifest the user supplied (or downloaded) is wrong: their problem to fix, said plainly. */
+export class ValidationError extends UserError {
   constructor(readonly source: string, readonly problems: string[]) {
     super(`${source}: invalid Kubernetes objects:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     this.name = 'ValidationError';

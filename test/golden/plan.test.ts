@@ -84,6 +84,12 @@ describe('kubeforge plan (CLI)', () => {
     expect(join?.steps[join.hosts[0]][0]).toMatchObject({ id: 'join.kubeadm-join', env: expect.arrayContaining(['KF_JOIN_TOKEN']) });
   });
 
+  it('an unknown --output is an input error (exit 2)', async () => {
+    const r = await execa('node', [bin, 'plan', '-o', 'yaml', '-i', path.join(repo, 'inventories', 'lab.yaml')], { env: env(), reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('kubeforge: --output must be text or json, not "yaml"');
+  });
+
   it('--live is refused with a clear message', async () => {
     const r = await execa('node', [bin, 'plan', '--live', '-i', path.join(repo, 'inventories', 'lab.yaml')], { env: env(), reject: false });
     expect(r.exitCode).toBe(1);

@@ -3,5 +3,5 @@ import './os/index.ts';
 import './node/index.ts';
 import './cluster/index.ts';
 
-export { boot, baseCommands, freshHostFiles } from './os/provision.ts';
+export { boot, baseCommands, freshHostFiles, writeProcFiles } from './os/provision.ts';
 export { commandNames, commandHandler, serviceHook } from './registry.ts';

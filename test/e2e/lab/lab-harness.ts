@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { labPaths, type LabPaths } from '../../../scripts/lab/paths.ts';
+import { MAX_SLOTS, slotNet, slotOwner } from '../../../scripts/lab/slots.ts';
 
 const bin = new URL('../../../bin/kubeforge.mjs', import.meta.url).pathname;
 
@@ -48,21 +49,38 @@ export function makeTestLab(): TestLab {
   return lab;
 }
 
-/** Everything a lab may leave on the machine, as text lines; empty when clean. */
-export async function machineLeftovers(labDir: string): Promise<string[]> {
+/**
+ * Everything a lab may leave on the machine, as text lines; empty when clean. Looks at the
+ * given slot, or (slot unknown) at every slot no other lab owns right now.
+ */
+export async function machineLeftovers(labDir: string, slot?: number): Promise<string[]> {
+  const slots = slot !== undefined ? [slot] : Array.from({ length: MAX_SLOTS }, (_, k) => k).filter((k) => !slotOwner(k));
+  const nets = slots.map(slotNet);
   const out: string[] = [];
   const netns = await execa('ip', ['netns', 'list'], { reject: false });
-  out.push(...netns.stdout.split('\n').filter((l) => l.startsWith('kflab-')).map((l) => `netns ${l}`));
+  out.push(...netns.stdout.split('\n').filter((l) => nets.some((n) => l.startsWith(n.netnsPrefix))).map((l) => `netns ${l}`));
   const links = await execa('ip', ['-o', 'link', 'show'], { reject: false });
-  out.push(...links.stdout.split('\n').filter((l) => /\b(kflab0|kfv\d+)\b/.test(l)).map((l) => `link ${l.split(':')[1]?.trim()}`));
+  const names = links.stdout.split('\n').map((l) => (l.split(':')[1] ?? '').trim().split('@')[0]);
+  const vethRe = (k: number): RegExp => (k === 0 ? /^kfv\d+$/ : new RegExp(`^kfv${k}x\\d+$`));
+  out.push(...names.filter((n) => nets.some((x) => n === x.bridge || vethRe(x.slot).test(n))).map((n) => `link ${n}`));
   const mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n');
-  out.push(...mounts.filter((l) => l.includes(labDir) || l.includes('/run/netns/kflab-')).map((l) => `mount ${l}`));
+  out.push(...mounts.filter((l) => l.includes(labDir) || nets.some((n) => l.includes(`/run/netns/${n.netnsPrefix}`))).map((l) => `mount ${l}`));
   const ps = await execa('ps', ['-eo', 'pid,args'], { reject: false });
   out.push(
     ...ps.stdout.split('\n')
-      .filter((l) => l.includes(labDir) || /\/usr\/lib\/kflab\/init|kflab-|scripts\/lab\/daemon\.ts/.test(l))
+      .filter((l) => l.includes(labDir) || nets.some((n) => l.includes(`/run/netns/${n.netnsPrefix}`)) || rootUnder(l, labDir))
       .filter((l) => !/\bps -eo\b/.test(l))
       .map((l) => `process ${l.trim()}`),
   );
   return out;
+}
+
+/** A process living in a host's mount namespace: its mounts name the lab dir (overlay uppers). */
+function rootUnder(psLine: string, labDir: string): boolean {
+  const pid = psLine.trim().split(/\s+/)[0];
+  try {
+    return fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8').includes(labDir);
+  } catch {
+    return false;
+  }
 }

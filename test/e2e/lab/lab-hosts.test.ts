@@ -210,6 +210,22 @@ describe('reboot and SSH drops', () => {
     expect(after.stdout).not.toBe(before);
   });
 
+  it('boots the simulated state again from persisted files only (swap from fstab, sysctl.d, hostname)', async () => {
+    const before = await lab.ssh(N2, [
+      'swapoff -a', 'sysctl -w vm.swappiness=10 >/dev/null', 'echo "vm.overcommit_memory = 1" > /etc/sysctl.d/99-kflab-test.conf',
+      'sysctl --system >/dev/null 2>&1', 'hostnamectl set-hostname kf-node02',
+      'grep -c ^/ /proc/swaps; sysctl -n vm.swappiness vm.overcommit_memory; hostname',
+    ].join('; '));
+    expect(before.stdout).toBe('0\n10\n1\nkf-node02');
+    expect((await lab.kf(['lab', 'reboot', 'kf-node02'])).exitCode).toBe(0);
+    const after = await lab.ssh(N2, 'grep -c ^/ /proc/swaps; sysctl -n vm.swappiness vm.overcommit_memory; hostname');
+    const [swaps, swappiness, overcommit, hostname] = after.stdout.split('\n');
+    expect(Number(swaps)).toBeGreaterThan(0); // the fstab swap line is on again
+    expect(swappiness).not.toBe('10'); // a runtime-only change is lost
+    expect(overcommit).toBe('1'); // a sysctl.d file is applied at boot
+    expect(hostname).toBe('kf-node02'); // /etc/hostname sets the UTS name
+  });
+
   it('reboots a host from inside through the simulator (requestReboot), SSH dropping meanwhile', async () => {
     const hasReboot = (await lab.ssh(M, 'readlink /usr/sbin/reboot')).stdout === '/usr/lib/kflab/client';
     expect(hasReboot).toBe(true);
@@ -246,9 +262,12 @@ describe('reboot and SSH drops', () => {
 describe('lab down', () => {
   it('leaves no namespace, mount, veth, process or file behind', async () => {
     const dir = lab.paths.dir;
+    const slot = readLabState(lab.paths.labJson)!.slot;
+    const hostRoots = await machineLeftovers(dir, slot);
+    expect(hostRoots.some((l) => l.startsWith('process '))).toBe(true); // the check sees a running lab
     const r = await lab.kf(['lab', 'down']);
     expect(r.exitCode).toBe(0);
-    expect(await machineLeftovers(dir)).toEqual([]);
+    expect(await machineLeftovers(dir, slot)).toEqual([]);
     expect(fs.existsSync(dir)).toBe(false);
     expect(fs.existsSync(path.dirname(dir))).toBe(false);
   });

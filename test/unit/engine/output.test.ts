@@ -86,5 +86,8 @@ describe('reporters', () => {
   it('summary says when nothing had to change', () => {
     expect(summaryMessage(true, { checked: 42, applied: 0, skipped: 42, failed: 0, notRun: 0 })).toBe('nothing to do: the cluster is converged (42 steps checked, 0 applied)');
     expect(summaryMessage(true, { checked: 42, applied: 3, skipped: 39, failed: 0, notRun: 0 })).toBe('converged: 3 steps applied, 39 already done (42 steps checked)');
+    const c = { checked: 5, applied: 2, skipped: 2, failed: 1, notRun: 9 };
+    expect(summaryMessage(false, c, { phase: 'join', reason: 'w1 failed earlier' })).toBe('failed: 1 steps failed, 2 applied, 2 already done, 9 not run; stopped before join: w1 failed earlier');
+    expect(summaryMessage(false, { ...c, failed: 0 }, { phase: 'os', reason: 'interrupted', pending: { w1: 'os.swap' } })).toBe('stopped: 2 applied, 2 already done, 9 not run; stopped in os: interrupted');
   });
 });

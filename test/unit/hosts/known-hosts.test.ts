@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -58,7 +58,9 @@ describe('known_hosts', () => {
   });
 
   it('records first-seen keys on their own line', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'kf-kh-')), 'sub', 'known_hosts');
+    const dir = mkdtempSync(join(tmpdir(), 'kf-kh-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'sub', 'known_hosts');
     recordHostKey(file, '198.18.0.11', ed);
     writeFileSync(file, `${readFileSync(file, 'utf8')}# no newline at end`);
     recordHostKey(file, '[198.18.0.12]:2222', rsa);

@@ -27,6 +27,8 @@ describe('metrics-server and kubectl top', () => {
     expect(r).toMatchObject({ code: 1, stderr: 'error: Metrics API not available\n' });
     r = await kubectl(lab, 'master', ['describe', 'pod', '-n', 'kube-system', '-l', 'k8s-app=metrics-server']);
     expect(r.stdout).toContain('Readiness probe failed: HTTP probe failed with statuscode: 500');
+    r = await kubectl(lab, 'master', ['logs', '-n', 'kube-system', 'deploy/metrics-server']);
+    expect(r.stdout).toMatch(/^E\d{4} \d\d:\d\d:\d\d\.\d{6}       1 scraper\.go:140\] "Failed to scrape node" err="Get \\"https:\/\/198\.18\.0\.11:10250\/metrics\/resource\\": x509: cannot validate certificate for 198\.18\.0\.11 because it doesn't contain any IP SANs" node="node1"$/m);
   });
 
   it('with --kubelet-insecure-tls: Ready, top nodes and top pods -A answer from the hosts', async () => {
@@ -94,6 +96,11 @@ describe('kube-proxy mode', () => {
     expect(await proxyMode(c, 'master')).toBe('ipvs');
     expect(await proxyMode(c, 'node1')).toBe('ipvs');
     expect(await proxyMode(c, 'node2')).toBe('iptables');
+    r = await kubectl(lab, 'master', ['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-proxy', '-o', 'wide', '--no-headers']);
+    const onNode2 = rows(r.stdout, '').find((p) => p[6] === 'node2')?.[0] ?? '';
+    r = await kubectl(lab, 'master', ['logs', '-n', 'kube-system', onNode2]);
+    expect(r.stdout).toContain('"Can\'t use the IPVS proxier" err="IPVS proxier will not be used because the following required kernel modules are not loaded: [ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh]"');
+    expect(r.stdout).toContain('"Using iptables Proxier"');
     // back to iptables in the ConfigMap; deleting the pods restarts them too
     r = await kubectl(lab, 'master', ['patch', 'cm', 'kube-proxy', '-n', 'kube-system', '--type', 'merge', '-p', JSON.stringify({ data: { 'config.conf': kubeProxyConfig('iptables') } })]);
     expect(r.stdout).toBe('configmap/kube-proxy patched\n');

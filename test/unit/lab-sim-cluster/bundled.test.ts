@@ -32,3 +32,21 @@ it('bundled Calico and metrics-server apply; upstream images are unreachable in 
   expect(r.stderr).toBe('error: Metrics API not available\n');
   expect((await curl(lab, 'node1', 'https://198.18.0.10:6443/healthz'))?.body).toBe('ok');
 });
+
+it('apply -f URL: fetched through the lab\'s HTTP answers; 404 and unknown hosts fail as kubectl says', async () => {
+  const { registerHttp } = await import('../../../scripts/lab/sim/registry.ts');
+  registerHttp('test-manifest-server', async (_ctx, url) => {
+    if (url.hostname !== 'manifests.lab.test') return undefined;
+    if (url.pathname === '/ms.yaml') return { status: 200, body: bundledManifest('metrics-server', 'v0.6.4') };
+    return { status: 404, body: 'not found' };
+  });
+  cl = makeCluster({ workers: 1 });
+  const { lab } = cl;
+  let r = await kubectl(lab, 'master', ['apply', '-f', 'https://manifests.lab.test/ms.yaml']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('deployment.apps/metrics-server created\n');
+  r = await kubectl(lab, 'master', ['apply', '-f', 'https://manifests.lab.test/nope.yaml']);
+  expect(r).toMatchObject({ code: 1, stderr: 'error: unable to read URL "https://manifests.lab.test/nope.yaml", server reported 404 Not Found, status code=404\n' });
+  r = await kubectl(lab, 'master', ['apply', '-f', 'https://elsewhere.lab.test/x.yaml']);
+  expect(r.stderr).toMatch(/^error: Get "https:\/\/elsewhere\.lab\.test\/x\.yaml": dial tcp: lookup elsewhere\.lab\.test on 127\.0\.0\.1:53: /);
+});

@@ -188,7 +188,19 @@ export function makeCluster(opts: { workers?: number; kubeletActive?: boolean; i
 export function calicoManifest(registry: string, poolCidr?: string): string {
   const crd = (kind: string, plural: string, scope: string) => ({
     apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `${plural}.crd.projectcalico.org` },
-    spec: { group: 'crd.projectcalico.org', names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() }, scope, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+    spec: {
+      group: 'crd.projectcalico.org', names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() }, scope,
+      versions: [{
+        name: 'v1', served: true, storage: true,
+        schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', required: ['cidr'], properties: {
+          cidr: { type: 'string' }, blockSize: { type: 'integer' }, ipipMode: { type: 'string', enum: ['Never', 'Always', 'CrossSubnet'], default: 'Never' },
+          port: { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: '^.*', 'x-kubernetes-int-or-string': true },
+          allowedUses: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+        } } } } },
+      }],
+    },
+    // generated CRDs carry an empty status, as upstream's do
+    status: { acceptedNames: { kind: '', plural: '' }, conditions: [], storedVersions: [] },
   });
   const env = [{ name: 'DATASTORE_TYPE', value: 'kubernetes' }, { name: 'CALICO_IPV4POOL_IPIP', value: 'Always' }, ...(poolCidr ? [{ name: 'CALICO_IPV4POOL_CIDR', value: poolCidr }] : [])];
   const docs = [

@@ -46,6 +46,32 @@ describe('kubectl connection', () => {
     lab.write('master', '/root/.kube/config', adminConf(cl.pki, 'https://nowhere.lab:6443'));
     r = await kubectl(lab, 'master', ['get', 'nodes']);
     expect(r.stderr).toMatch(/^Unable to connect to the server: dial tcp: lookup nowhere\.lab on 127\.0\.0\.1:53: /);
+    // a clock 2 days behind sees the serving certificate as not yet valid
+    lab.write('master', '/root/.kube/config', adminConf(cl.pki, 'https://198.18.0.10:6443'));
+    setRuntime(lab, 'master', (rt) => {
+      rt.clockOffsetSec = -2 * 86400;
+    });
+    r = await kubectl(lab, 'master', ['get', 'nodes']);
+    expect(r.stderr).toMatch(/^Unable to connect to the server: x509: certificate has expired or is not yet valid: current time \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ is before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
+    setRuntime(lab, 'master', (rt) => {
+      rt.clockOffsetSec = 0;
+    });
+    // a node whose network is down: its API server is out of reach, it stops reporting
+    lab.write('node1', '/root/.kube/config', adminConf(cl.pki, 'https://198.18.0.10:6443'));
+    setRuntime(lab, 'master', (rt) => {
+      rt.networkUp = false;
+    });
+    r = await lab.sh('node1', ['kubectl', 'get', 'nodes'], { env: { HOME: '/root' } });
+    expect(r.stderr).toBe('Unable to connect to the server: dial tcp 198.18.0.10:6443: connect: no route to host\n');
+    setRuntime(lab, 'master', (rt) => {
+      rt.networkUp = true;
+    });
+    setRuntime(lab, 'node1', (rt) => {
+      rt.networkUp = false;
+    });
+    r = await kubectl(lab, 'master', ['get', 'nodes', 'node1', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+    expect(r.stdout).toBe('Unknown');
+    lab.write('master', '/root/.kube/config', adminConf(cl.pki, 'https://nowhere.lab:6443'));
     // version prints the client, then the connection error
     r = await kubectl(lab, 'master', ['version', '--short']);
     expect(r.code).toBe(1);
@@ -75,13 +101,20 @@ describe('kubectl get and jsonpath', () => {
     expect(r.stdout.split(' ').sort()).toEqual(['master', 'node1', 'node2']);
     r = await kubectl(lab, 'master', ['get', 'pods', '-A', '--field-selector', 'spec.nodeName=node2', '-o', 'name']);
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    r = await kubectl(lab, 'master', ['get', 'nodes', '-o', 'custom-columns=NAME:.metadata.name,IP:.status.addresses[?(@.type=="InternalIP")].address,TAINTS:.spec.taints[*].key']);
+    expect(r.stdout).toBe('NAME     IP            TAINTS\nmaster   198.18.0.10   node-role.kubernetes.io/master,node.kubernetes.io/not-ready\nnode1    198.18.0.11   node.kubernetes.io/not-ready\nnode2    198.18.0.12   node.kubernetes.io/not-ready\n');
     r = await kubectl(lab, 'master', ['get', 'pod', 'nope', '-n', 'kube-system']);
     expect(r).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): pods "nope" not found\n' });
     r = await kubectl(lab, 'master', ['get', 'pods']);
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: 'No resources found in default namespace.\n' });
     r = await kubectl(lab, 'master', ['get', 'widgets']);
     expect(r).toMatchObject({ code: 1, stderr: 'error: the server doesn\'t have a resource type "widgets"\n' });
-    r = await kubectl(lab, 'master', ['logs', 'x']);
+    r = await kubectl(lab, 'master', ['logs', '-n', 'kube-system', '-l', 'k8s-app=kube-dns']);
+    expect(r.stderr).toMatch(/^Error from server \(BadRequest\): pod coredns-\w+-\w+ does not have a host assigned\n$/);
+    r = await kubectl(lab, 'master', ['get', 'cs']);
+    expect(r.stderr).toBe('Warning: v1 ComponentStatus is deprecated in v1.19+\n');
+    expect(rows(r.stdout, '').map((x) => x.slice(0, 2))).toEqual([['NAME', 'STATUS'], ['controller-manager', 'Healthy'], ['etcd-0', 'Healthy'], ['scheduler', 'Healthy']]);
+    r = await kubectl(lab, 'master', ['exec', 'x', '--', 'ls']);
     expect(r.code).toBe(127);
   });
 });
@@ -146,6 +179,9 @@ describe('kubectl apply', () => {
     r = await kubectl(lab, 'master', ['apply', '-f', '-'], bad);
     expect(r).toMatchObject({ code: 1, stdout: '' });
     expect(r.stderr).toBe('error: error validating "STDIN": error validating data: ValidationError(Deployment.spec.template.spec.containers[0]): missing required field "name" in io.k8s.api.core.v1.Container; if you choose to ignore these errors, turn validation off with --validate=false\n');
+    const typo = YAML.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'web', image: 'nginx', imagePullPolcy: 'Always' }] } } } });
+    r = await kubectl(lab, 'master', ['apply', '-f', '-'], typo);
+    expect(r.stderr).toBe('error: error validating "STDIN": error validating data: ValidationError(Deployment.spec.template.spec.containers[0]): unknown field "imagePullPolcy" in io.k8s.api.core.v1.Container; if you choose to ignore these errors, turn validation off with --validate=false\n');
     r = await kubectl(lab, 'master', ['apply', '--validate=false', '-f', '-'], bad);
     expect(r.stdout).toBe('deployment.apps/web created\n');
     // the real metrics-server manifest shape applies cleanly
@@ -168,6 +204,8 @@ describe('kubectl of a newer minor', () => {
     const bad = YAML.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ image: 'nginx' }] } } } });
     r = await kubectl(lab, 'master', ['apply', '-f', '-'], bad);
     expect(r.stderr).toBe('The Deployment "web" is invalid: spec.template.spec.containers[0].name: Required value\n');
+    r = await kubectl(lab, 'master', ['apply', '-f', '-'], YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, dat: { a: 'b' } }));
+    expect(r.stderr).toBe('Error from server (BadRequest): error when creating "STDIN": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "dat"\n');
     r = await kubectl(lab, 'master', ['version']);
     expect(r.stdout).toBe('Client Version: v1.28.2\nKustomize Version: v5.0.1\nServer Version: v1.28.2\n');
     r = await kubectl(lab, 'master', ['describe', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-dns']);
@@ -193,6 +231,7 @@ describe('node operations', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^node\/node1 already cordoned\n/);
     expect(r.stdout).toMatch(/node\/node1 drained\n$/);
+    expect(r.stderr).toMatch(/^WARNING: ignoring DaemonSet-managed Pods: kube-system\/calico-node-\w+, kube-system\/kube-proxy-\w+\n$/);
     for (const p of onNode1) expect(r.stdout).toContain(`pod/${p[0]} evicted\n`);
     r = await kubectl(lab, 'master', ['get', 'nodes', 'node1', '--no-headers']);
     expect(rows(r.stdout, 'node1')[0][1]).toBe('Ready,SchedulingDisabled');
@@ -210,5 +249,9 @@ describe('node operations', () => {
     expect(r.stdout).toBe('node/master condition met\nnode/node2 condition met\n');
     r = await kubectl(lab, 'master', ['rollout', 'status', 'deployment/coredns', '-n', 'kube-system']);
     expect(r.stdout).toBe('deployment "coredns" successfully rolled out\n');
+    r = await kubectl(lab, 'master', ['scale', '-n', 'kube-system', 'deploy/coredns', '--replicas=1']);
+    expect(r.stdout).toBe('deployment.apps/coredns scaled\n');
+    r = await kubectl(lab, 'master', ['get', 'deploy', '-n', 'kube-system', 'coredns', '--no-headers']);
+    expect(rows(r.stdout, '')[0].slice(0, 4)).toEqual(['coredns', '1/1', '1', '1']);
   });
 });

@@ -42,10 +42,12 @@ describe('after kubeadm init + join', () => {
       r = await k(l, ['get', 'nodes', '--no-headers']);
       expect(rows(r.stdout, '').map((x) => x[1])).toEqual(['Ready', 'Ready']);
       r = await k(l, ['get', 'pods', '-n', 'kube-system', '--no-headers']);
+      if (rows(r.stdout, '').some((p) => p[2] !== 'Running')) console.log(r.stdout, (await k(l, ['describe', 'pods', '-n', 'kube-system'])).stdout);
       for (const p of rows(r.stdout, '')) expect([p[0], p[2]]).toEqual([p[0], 'Running']);
       r = await k(l, ['apply', '-f', '-'], metricsServerManifest(ALIYUN, true));
       expect(r.code).toBe(0);
       r = await k(l, ['top', 'nodes']);
+      if (r.code) console.log(r, (await k(l, ['describe', 'pods', '-n', 'kube-system', '-l', 'k8s-app=metrics-server'])).stdout);
       expect(r.code).toBe(0);
       expect(rows(r.stdout, 'n1')).toHaveLength(1);
       expect((await curl(l, 'n1', 'http://127.0.0.1:10249/proxyMode'))?.body).toBe('iptables');

@@ -33,6 +33,13 @@ describe('kubeadm join', () => {
     const again = await lab.sh('n1', worker);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('[ERROR FileAvailable--etc-kubernetes-kubelet.conf]: /etc/kubernetes/kubelet.conf already exists');
+    // after a reset the same host joins again under its old Node name
+    expect((await lab.sh('n1', ['kubeadm', 'reset', '-f'])).code).toBe(0);
+    expect(lab.read('n1', '/etc/kubernetes/kubelet.conf')).toBeUndefined();
+    const rejoin = await lab.sh('n1', worker);
+    expect(rejoin.stderr).toBe('');
+    expect(rejoin.code).toBe(0);
+    expect(lab.clusterValue.initialized).toBe(true);
   });
 
   it('refuses an expired token and a wrong CA hash with the real texts', async () => {

@@ -98,4 +98,13 @@ describe('kubeadm init preflight', () => {
     expect(r.stderr).toContain("error execution phase wait-control-plane: couldn't initialize a Kubernetes cluster");
     expect(ctxFor(lab, 'm1').runtime().services.kubelet?.message).toContain('registry.k8s.io/pause:3.6');
   });
+
+  it('1.24+ on a docker-ce host picks containerd, whose rpm config disables CRI', async () => {
+    lab = makeTestLab({ hosts: [{ name: 'm1' }] });
+    await prepareHost(lab, 'm1', { k8s: '1.25.16', runtime: 'docker' });
+    lab.write('m1', '/etc/containerd/config.toml', 'disabled_plugins = ["cri"]\n');
+    const r = await lab.sh('m1', ['kubeadm', 'init', '--kubernetes-version=v1.25.16', `--image-repository=${ALIYUN}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\t\[ERROR CRI\]: container runtime is not running: output: time="[^"]+" level=fatal msg="validate service connection: CRI v1 runtime API is not implemented for endpoint \\"unix:\/\/\/var\/run\/containerd\/containerd\.sock\\": rpc error: code = Unimplemented desc = unknown service runtime\.v1\.RuntimeService"\n, error: exit status 1\n/);
+  });
 });

@@ -89,3 +89,29 @@ describe('reboot', () => {
     expect(calls.length).toBe(3);
   });
 });
+
+describe('first boot over the machine\'s own files', () => {
+  it('hides Debian units, wants-links and sysctl.d files that show through the layers', async () => {
+    const { makeTestLab } = await import('../../../scripts/lab/sim/testing.ts');
+    const { freshHostFiles } = await import('../../../scripts/lab/sim/os/provision.ts');
+    lab = makeTestLab();
+    // what the machine's lower layers would show
+    lab.write('h1', '/etc/systemd/system/multi-user.target.wants/postgresql.service', '');
+    lab.write('h1', '/usr/lib/systemd/system/ssh.service', '[Unit]\nDescription=OpenBSD Secure Shell server\n[Install]\nWantedBy=multi-user.target\n');
+    lab.write('h1', '/usr/lib/sysctl.d/99-protect-links.conf', 'fs.protected_fifos = 1\nfs.protected_regular = 2\n');
+    lab.write('h1', '/etc/modules-load.d/modules.conf', '# /etc/modules\n');
+    for (const f of freshHostFiles(lab.hostList[0])) lab.write('h1', f.path, f.content);
+    await bootHost(lab, 'h1');
+    expect(lab.read('h1', '/usr/lib/systemd/system/ssh.service')).toBeUndefined();
+    expect(lab.read('h1', '/usr/lib/sysctl.d/99-protect-links.conf')).toBeUndefined();
+    expect((await lab.sh('h1', ['systemctl', 'is-active', 'postgresql'])).stdout).toBe('unknown\n');
+    expect((await lab.sh('h1', ['systemctl', 'status', 'sshd'])).stdout).toContain('OpenSSH server daemon');
+    lab.write('h1', '/etc/modules-load.d/br.conf', 'br_netfilter\n');
+    lab.write('h1', '/etc/sysctl.d/k8s.conf', 'net.bridge.bridge-nf-call-iptables = 1\n');
+    expect((await lab.sh('h1', ['modprobe', 'br_netfilter'])).code).toBe(0);
+    expect((await lab.sh('h1', ['sysctl', '--system'])).code).toBe(0);
+    // a second boot keeps what the user did since
+    await bootHost(lab, 'h1');
+    expect((await lab.sh('h1', ['lsmod'])).stdout).toMatch(/^br_netfilter /m);
+  });
+});

@@ -59,7 +59,6 @@ describe('selinux, swap, hostname, time', () => {
     expect((await lab.sh('n', ['chronyc', 'makestep'])).stdout).toBe('200 OK\n');
     expect(Math.abs((await lab.sh('n', ['date', '+%s'])).stdout.trim() as unknown as number - Date.now() / 1000)).toBeLessThan(5);
     expect((await lab.sh('n', ['timedatectl'])).stdout).toContain('NTP synchronized: yes');
-    lab.write('n', '/usr/bin/ntpdate', '');
     const nd = await lab.sh('n', ['ntpdate', 'ntp.aliyun.com']);
     expect(nd.code).toBe(1);
     expect(nd.stderr).toContain("Error resolving ntp.aliyun.com: Name or service not known (-2)");

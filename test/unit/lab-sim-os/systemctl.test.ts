@@ -12,7 +12,8 @@ describe('systemctl', () => {
     expect(await lab.sh('c7', ['systemctl', 'enable', 'docker'])).toMatchObject({ code: 1, stderr: 'Failed to execute operation: No such file or directory\n' });
     expect(await lab.sh('r9', ['systemctl', 'enable', 'docker'])).toMatchObject({ code: 1, stderr: 'Failed to enable unit: Unit file docker.service does not exist.\n' });
     expect(await lab.sh('c7', ['systemctl', 'is-enabled', 'docker'])).toMatchObject({ code: 1, stderr: 'Failed to get unit file state for docker.service: No such file or directory\n' });
-    expect(await lab.sh('c7', ['systemctl', 'is-active', 'docker'])).toMatchObject({ code: 3, stdout: 'inactive\n' });
+    expect(await lab.sh('c7', ['systemctl', 'is-active', 'docker'])).toMatchObject({ code: 3, stdout: 'unknown\n' });
+    expect(await lab.sh('r9', ['systemctl', 'is-active', 'docker'])).toMatchObject({ code: 3, stdout: 'inactive\n' });
     expect(await lab.sh('c7', ['systemctl', 'status', 'docker'])).toMatchObject({ code: 4, stderr: 'Unit docker.service could not be found.\n' });
 
     const dis = await lab.sh('c7', ['systemctl', 'disable', '--now', 'firewalld']);
@@ -54,6 +55,17 @@ describe('systemctl', () => {
     expect(lab.nsCalls.at(-1)).toEqual({ host: 'r9', argv: ['ip', 'link', 'set', 'eth0', 'up'] });
     await bootHost(lab, 'r9');
     expect(lab.read('r9', '/run/.kflab/sys/class/net/eth0/operstate')).toBe('up\n');
+  });
+
+  it('starting a unit starts what it Requires and Wants', async () => {
+    lab = await freshLab();
+    lab.write('h1', '/etc/systemd/system/a.service', '[Unit]\nDescription=a\nRequires=b.socket\nWants=c.service missing.service\n\n[Service]\nExecStart=/bin/a\n');
+    lab.write('h1', '/etc/systemd/system/b.socket', '[Unit]\nDescription=b\n\n[Socket]\nListenStream=/run/b.sock\n');
+    lab.write('h1', '/etc/systemd/system/c.service', '[Unit]\nDescription=c\n\n[Service]\nExecStart=/bin/c\n');
+    expect((await lab.sh('h1', ['systemctl', 'start', 'a'])).code).toBe(0);
+    expect((await lab.sh('h1', ['systemctl', 'is-active', 'a', 'b.socket', 'c'])).stdout).toBe('active\nactive\nactive\n');
+    lab.write('h1', '/etc/systemd/system/d.service', '[Unit]\nDescription=d\nRequires=nothere.service\n\n[Service]\nExecStart=/bin/d\n');
+    expect(await lab.sh('h1', ['systemctl', 'start', 'd'])).toMatchObject({ code: 5, stderr: 'Failed to start d.service: Unit nothere.service not found.\n' });
   });
 
   it('CentOS 7: stopping NetworkManager leaves the network up', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestLab } from '../../../scripts/lab/sim/testing.ts';
+import { freshHostFiles } from '../../../scripts/lab/sim/os/provision.ts';
 import { bootHost, freshLab, VAULT_REPO } from './fixture.ts';
 
 let lab: TestLab;
@@ -24,6 +25,21 @@ describe('repos and kernels', () => {
     const up = await lab.sh('h1', ['yum', 'makecache']);
     expect(up.code).toBe(1);
     expect(up.stderr).toContain("[Errno 12] Timeout on https://download.docker.com/linux/centos/7/x86_64/stable/repodata/repomd.xml");
+  });
+
+  it('old guides: aliyun Centos-7.repo names the dead /centos/7 tree; the vault sed fix works', async () => {
+    lab = await freshLab();
+    lab.write('h1', '/etc/yum.repos.d/CentOS-Base.repo', VAULT_REPO);
+    await lab.sh('h1', ['yum', 'install', '-y', 'wget']);
+    expect((await lab.sh('h1', ['wget', '-O', '/etc/yum.repos.d/CentOS-Base.repo', 'https://mirrors.aliyun.com/repo/Centos-7.repo'])).code).toBe(0);
+    const dead = await lab.sh('h1', ['yum', 'makecache']);
+    expect(dead.code).toBe(1);
+    expect(dead.stderr).toContain('http://mirrors.aliyun.com/centos/7/os/x86_64/repodata/repomd.xml: [Errno 14] HTTP Error 404 - Not Found');
+    expect(dead.stderr).toContain('curl#6 - "Could not resolve host: mirrors.aliyuncs.com; Unknown error"');
+    // the usual EOL fix on the stock file: vault.centos.org/centos/$releasever
+    const stock = freshHostFiles(lab.hostList[0]).find((f) => f.path === '/etc/yum.repos.d/CentOS-Base.repo')!.content;
+    lab.write('h1', '/etc/yum.repos.d/CentOS-Base.repo', stock.replace(/mirror\.centos\.org/g, 'vault.centos.org').replace(/^#.*baseurl=http/gm, 'baseurl=http').replace(/^mirrorlist=http/gm, '#mirrorlist=http'));
+    expect((await lab.sh('h1', ['yum', 'makecache'])).code).toBe(0);
   });
 
   it('the legacy Kubernetes repo fails its repomd signature with repo_gpgcheck=1', async () => {
@@ -59,5 +75,36 @@ describe('repos and kernels', () => {
     expect((await lab.sh('h1', ['uname', '-r'])).stdout).toBe('5.4.278-1.el7.elrepo.x86_64\n');
     expect((await lab.sh('h1', ['modprobe', 'nf_conntrack_ipv4'])).stderr).toBe('modprobe: FATAL: Module nf_conntrack_ipv4 not found.\n');
     expect((await lab.sh('h1', ['sysctl', 'net.ipv4.tcp_tw_recycle'])).code).toBe(255);
+  });
+});
+
+describe('provides and systemd oneshots', () => {
+  it('Rocky 9: kubelet from pkgs.k8s.io resolves iptables/ebtables through iptables-nft', async () => {
+    lab = await freshLab([{ name: 'r9', os: 'rocky9' }]);
+    lab.write('r9', '/etc/yum.repos.d/kubernetes.repo', '[kubernetes]\nname=Kubernetes\nbaseurl=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.30/rpm/\nenabled=1\ngpgcheck=1\ngpgkey=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.30/rpm/repodata/repomd.xml.key\nexclude=kubelet kubeadm kubectl cri-tools kubernetes-cni\n');
+    const r = await lab.sh('r9', ['dnf', 'install', '-y', 'kubelet', 'kubeadm', 'kubectl', '--disableexcludes=kubernetes']);
+    expect(r.code, r.stderr).toBe(0);
+    const q = await lab.sh('r9', ['rpm', '-q', 'kubelet', 'socat', 'conntrack-tools', 'kubernetes-cni']);
+    expect(q.stdout).toBe('kubelet-1.30.14-150500.1.1.x86_64\nsocat-1.7.4.1-5.el9_4.2.x86_64\nconntrack-tools-1.4.7-2.el9.x86_64\nkubernetes-cni-1.4.0-150500.1.1.x86_64\n');
+  });
+
+  it('yum install conntrack finds conntrack-tools', async () => {
+    lab = await freshLab();
+    lab.write('h1', '/etc/yum.repos.d/CentOS-Base.repo', VAULT_REPO);
+    expect((await lab.sh('h1', ['yum', 'install', '-y', 'ipvsadm', 'ipset', 'sysstat', 'conntrack', 'libseccomp'])).code).toBe(0);
+    expect((await lab.sh('h1', ['rpm', '-q', 'conntrack-tools'])).code).toBe(0);
+  });
+
+  it('systemd-modules-load is static: enable warns, restart loads modules-load.d', async () => {
+    lab = await freshLab();
+    lab.write('h1', '/etc/modules-load.d/ipvs.conf', 'ip_vs\nip_vs_rr\n');
+    const en = await lab.sh('h1', ['systemctl', 'enable', '--now', 'systemd-modules-load.service']);
+    expect(en.code).toBe(0);
+    expect(en.stderr).toContain('The unit files have no [Install] section.');
+    // already active since boot: start does nothing
+    expect((await lab.sh('h1', ['lsmod'])).stdout).not.toMatch(/^ip_vs /m);
+    await lab.sh('h1', ['systemctl', 'restart', 'systemd-modules-load']);
+    expect((await lab.sh('h1', ['lsmod'])).stdout).toMatch(/^ip_vs_rr /m);
+    expect((await lab.sh('h1', ['systemctl', 'is-enabled', 'systemd-modules-load'])).stdout).toBe('static\n');
   });
 });

@@ -69,6 +69,17 @@ describe('yum on CentOS 7', () => {
     }
   });
 
+  it('yum install does not go back a version; yum downgrade does', async () => {
+    lab = await vaultHost({ 'kubernetes.repo': K8S_LEGACY_REPO });
+    await lab.sh('h1', ['yum', 'install', '-y', 'kubeadm-1.23.17']);
+    const back = await lab.sh('h1', ['yum', 'install', '-y', 'kubelet-1.23.17']);
+    expect(back.stdout).toContain('Package matching kubelet-1.23.17-0.x86_64 already installed. Checking for update.');
+    expect((await lab.sh('h1', ['rpm', '-q', 'kubelet'])).stdout).toBe('kubelet-1.28.2-0.x86_64\n');
+    const down = await lab.sh('h1', ['yum', 'downgrade', '-y', 'kubelet-1.23.17', 'kubectl-1.23.17']);
+    expect(down.code, down.stderr).toBe(0);
+    expect((await lab.sh('h1', ['rpm', '-q', 'kubelet', 'kubectl'])).stdout).toBe('kubelet-1.23.17-0.x86_64\nkubectl-1.23.17-0.x86_64\n');
+  });
+
   it('lists duplicates and installed packages', async () => {
     lab = await vaultHost({ 'kubernetes.repo': K8S_LEGACY_REPO });
     const l = await lab.sh('h1', ['yum', 'list', '--showduplicates', 'kubeadm']);
@@ -128,6 +139,19 @@ describe('yum on CentOS 7', () => {
     const ok = await lab.sh('h1', ['yum', 'makecache', 'fast']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('Metadata Cache Created');
+  });
+
+  it('falls over to the next baseurl of a repo (failovermethod=priority)', async () => {
+    lab = await freshLab();
+    lab.write('h1', '/etc/yum.repos.d/CentOS-Base.repo', '[base]\nname=CentOS-7 - Base\nbaseurl=https://vault.centos.org/7.9.2009/os/$basearch/\n        https://mirrors.tuna.tsinghua.edu.cn/centos-vault/7.9.2009/os/$basearch/\nfailovermethod=priority\ngpgcheck=0\n');
+    lab.faultsValue.mirrors = { 'https://vault.centos.org/7.9.2009/': '403' };
+    const r = await lab.sh('h1', ['yum', 'install', '-y', 'socat']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('https://vault.centos.org/7.9.2009/os/x86_64/repodata/repomd.xml: [Errno 14] HTTPS Error 403 - Forbidden\nTrying other mirror.\n');
+    lab.faultsValue.mirrors['https://mirrors.tuna.tsinghua.edu.cn/'] = 'dns';
+    const both = await lab.sh('h1', ['yum', 'install', '-y', 'ipset']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('failure: repodata/repomd.xml from base: [Errno 256] No more mirrors to try.\nhttps://vault.centos.org/7.9.2009/os/x86_64/repodata/repomd.xml: [Errno 14] HTTPS Error 403 - Forbidden\nhttps://mirrors.tuna.tsinghua.edu.cn/centos-vault/7.9.2009/os/x86_64/repodata/repomd.xml: [Errno 14] curl#6 - "Could not resolve host: mirrors.tuna.tsinghua.edu.cn; Unknown error"');
   });
 
   it('removes packages with their dependents and their files', async () => {

@@ -179,7 +179,9 @@ describe('phases of the HA inventory (certificate key flow)', () => {
     try {
       fs.mkdirSync(path.join(dir, 'bin'));
       fs.writeFileSync(path.join(dir, 'bin', 'kubeadm'), `#!/bin/bash\necho "kubeadm $*" > "${dir}/argv"\ncp "$3" "${dir}/captured.yaml"\n`, { mode: 0o755 });
-      const script = stepOf(haPhases, others[0].name, 'join.kubeadm-join').apply.replaceAll('/etc/kubeforge', path.join(dir, 'etc'));
+      const script = stepOf(haPhases, others[0].name, 'join.kubeadm-join').apply
+        .replaceAll('/etc/kubeforge', path.join(dir, 'etc'))
+        .replaceAll('/etc/kubernetes', path.join(dir, 'k8s'));
       const env = {
         PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
         KF_JOIN_TOKEN: 'abcdef.0123456789abcdef',
@@ -198,6 +200,14 @@ describe('phases of the HA inventory (certificate key flow)', () => {
       const bare = await execa('bash', ['-c', script], { env: { PATH: env.PATH }, extendEnv: false, reject: false });
       expect(bare.exitCode).not.toBe(0);
       expect(bare.stderr).toContain('KF_JOIN_TOKEN: set by kubeforge when it runs this step');
+      // a join that stopped halfway (CA present, no kubelet.conf) is reported, not retried blindly
+      fs.rmSync(path.join(dir, 'argv'));
+      fs.mkdirSync(path.join(dir, 'k8s', 'pki'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'k8s', 'pki', 'ca.crt'), 'x');
+      const half = await execa('bash', ['-c', script], { env, reject: false });
+      expect(half.exitCode).toBe(1);
+      expect(half.stderr).toContain(`${others[0].name}: an earlier join stopped halfway`);
+      expect(fs.existsSync(path.join(dir, 'argv'))).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -232,5 +242,34 @@ describe('every rendered script', () => {
       expect(text).not.toMatch(/[a-z0-9]{6}\.[a-z0-9]{16}/);
       expect(text).not.toMatch(/\b[0-9a-f]{64}\b/);
     }
+  });
+});
+
+describe('registry mirrors for Docker Hub', () => {
+  it('docker gets registry-mirrors and containerd a certs.d hosts.toml, from the calico image mirror host', () => {
+    const hub = lab.mirrors.calicoImages[0].split('/')[0];
+    expect(hub.startsWith('docker.')).toBe(true);
+    const daemon = JSON.parse(fileOf(stepOf(labPhases, 'k8s-node01', 'runtime.config'), '/etc/docker/daemon.json')) as Record<string, unknown>;
+    expect(daemon['registry-mirrors']).toEqual([`https://${hub}`]);
+    const hosts = fileOf(stepOf(el9Phases, el9.hosts[1].name, 'runtime.config'), '/etc/containerd/certs.d/docker.io/hosts.toml');
+    expect(hosts).toContain('server = "https://registry-1.docker.io"');
+    expect(hosts).toContain(`[host."https://${hub}"]\n  capabilities = ["pull", "resolve"]`);
+  });
+});
+
+describe('control-plane endpoint', () => {
+  it('notes on init when the endpoint is a load balancer (no master has that address)', () => {
+    const ha2 = { ...ha, cluster: { ...ha.cluster, controlPlaneEndpoint: '192.168.174.100:6443' } };
+    const init = ha2.hosts.find((h) => h.initMaster)?.name ?? '';
+    expect(stepOf(phasesOf(ha2), init, 'init.kubeadm-init').notes?.[0]).toMatch(/^controlPlaneEndpoint 192\.168\.174\.100:6443 is not a master: a load balancer/);
+    expect(stepOf(labPhases, 'k8s-master01', 'init.kubeadm-init').notes).toBeUndefined();
+  });
+});
+
+describe('shared file renders', () => {
+  it('a cluster that differs only in its mirrors gets its own repo files', () => {
+    const other = { ...lab, mirrors: { ...lab.mirrors, kubernetesLegacy: ['https://example.invalid/k8s-el7/'] } };
+    expect(fileOf(stepOf(phasesOf(other), 'k8s-node01', 'repos.files'), '/etc/yum.repos.d/kubernetes.repo')).toContain('baseurl=https://example.invalid/k8s-el7/\n');
+    expect(fileOf(stepOf(labPhases, 'k8s-node01', 'repos.files'), '/etc/yum.repos.d/kubernetes.repo')).not.toContain('example.invalid');
   });
 });

@@ -89,33 +89,52 @@ describe('strictness beyond handlebars strict mode', () => {
 });
 
 describe('compiled-template cache', () => {
-  it('reuses compiled forms from a private cache dir only, and survives a broken entry', async () => {
+  it('reuses compiled forms from a private cache file only, and survives a broken entry', async () => {
     const Handlebars = (await import('handlebars')).default;
     const saved = process.env.KUBEFORGE_CACHE_DIR;
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-tplcache-'));
     process.env.KUBEFORGE_CACHE_DIR = cache;
+    const file = path.join(cache, 'templates', 'compiled.json');
+    const plant = (spec: string) => {
+      const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+      expect(Object.keys(entries)).toHaveLength(1);
+      fs.writeFileSync(file, JSON.stringify({ [Object.keys(entries)[0]]: spec }));
+    };
+    const fresh = (x: number) => {
+      const r = new Renderer(dir);
+      const out = r.render('c.hbs', { x });
+      r.flushCache();
+      return out;
+    };
     try {
       fs.writeFileSync(path.join(dir, 'c.hbs'), 'real {{x}}');
-      expect(new Renderer(dir).render('c.hbs', { x: 1 })).toBe('real 1');
-      const tdir = path.join(cache, 'templates');
-      const entries = fs.readdirSync(tdir).filter((f) => f.endsWith('.js'));
-      expect(entries).toHaveLength(1);
-      const entry = path.join(tdir, entries[0]);
-      // a planted entry is used from a 0700 dir of ours (proof the cache is read)...
-      fs.writeFileSync(entry, String(Handlebars.precompile('planted {{x}}', { strict: true, noEscape: true })));
-      fs.chmodSync(tdir, 0o700);
-      expect(new Renderer(dir).render('c.hbs', { x: 2 })).toBe('planted 2');
-      // ...but never from a directory others can write
-      fs.chmodSync(tdir, 0o777);
-      expect(new Renderer(dir).render('c.hbs', { x: 3 })).toBe('real 3');
-      // a broken entry is compiled again
-      fs.chmodSync(tdir, 0o700);
-      fs.writeFileSync(entry, '{ this is not javascript');
-      expect(new Renderer(dir).render('c.hbs', { x: 4 })).toBe('real 4');
+      expect(fresh(1)).toBe('real 1');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      // a planted entry is used from a private file of ours (proof the cache is read)...
+      plant(String(Handlebars.precompile('planted {{x}}', { strict: true, noEscape: true })));
+      expect(fresh(2)).toBe('planted 2');
+      // ...but never from a file others can write
+      fs.chmodSync(file, 0o666);
+      expect(fresh(3)).toBe('real 3');
+      // a broken entry is compiled again (and the cache repaired)
+      plant('{ this is not javascript');
+      fs.chmodSync(file, 0o600);
+      expect(fresh(4)).toBe('real 4');
     } finally {
       if (saved === undefined) delete process.env.KUBEFORGE_CACHE_DIR;
       else process.env.KUBEFORGE_CACHE_DIR = saved;
       fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('templates/files/ is host-independent', () => {
+  it('no file template reads host values (their renders are shared between hosts)', async () => {
+    const { TEMPLATES_DIR } = await import('../../../src/render/engine.ts');
+    const dirFiles = path.join(TEMPLATES_DIR, 'files');
+    for (const f of fs.readdirSync(dirFiles)) {
+      const src = fs.readFileSync(path.join(dirFiles, f), 'utf8');
+      expect(src, f).not.toMatch(/\{\{[^}]*\b(host|hosts|masters|facts)\b/);
     }
   });
 });

@@ -2,7 +2,7 @@ import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { initMasterOf } from '../../../src/inventory/model.ts';
 import { hostContext } from '../../../src/render/context.ts';
-import { kubeadmInitConfig, kubeadmJoinConfig } from '../../../src/render/kubeadm.ts';
+import { kubeadmImagesConfig, kubeadmInitConfig, kubeadmJoinConfig } from '../../../src/render/kubeadm.ts';
 import { assumedFacts } from '../../../src/phases/assumed-facts.ts';
 import type { Cluster } from '../../../src/inventory/model.ts';
 import { inventory } from './helpers.ts';
@@ -76,9 +76,10 @@ describe('kubeadm config: EL9 + containerd (v1beta4)', () => {
     const cc = byKind(ds, 'ClusterConfiguration');
     expect(at(cc, 'apiVersion')).toBe('kubeadm.k8s.io/v1beta4');
     expect(at(cc, 'kubernetesVersion')).toBe(`v${c.cluster.kubernetesVersion}`);
-    // v1beta4 moved the control-plane timeout out of apiServer
+    // v1beta4 moved the control-plane timeout out of ClusterConfiguration into InitConfiguration
     expect(at(cc, 'apiServer.timeoutForControlPlane')).toBeUndefined();
-    expect(at(cc, 'timeouts')).toEqual({ controlPlaneComponentHealthCheck: '4m0s' });
+    expect(at(cc, 'timeouts')).toBeUndefined();
+    expect(at(init, 'timeouts')).toEqual({ controlPlaneComponentHealthCheck: '4m0s' });
   });
 });
 
@@ -97,8 +98,32 @@ describe('kubeadm config: HA (3 masters)', () => {
     expect(at(join, 'discovery.bootstrapToken.apiServerEndpoint')).toBe(c.cluster.controlPlaneEndpoint);
   });
 
+  it('the other masters pre-pull with their own address (no default-route guessing), version and mirror', () => {
+    const second = masters.find((h) => !h.initMaster);
+    if (!second) throw new Error('no second master');
+    const ds = docs(kubeadmImagesConfig(ctxOf(c, second.name)));
+    expect(at(byKind(ds, 'InitConfiguration'), 'localAPIEndpoint.advertiseAddress')).toBe(second.address);
+    expect(at(byKind(ds, 'ClusterConfiguration'), 'kubernetesVersion')).toBe(`v${c.cluster.kubernetesVersion}`);
+    expect(at(byKind(ds, 'ClusterConfiguration'), 'imageRepository')).toBe(c.cluster.imageRepository);
+  });
+
   it('every master name and address is a certSAN', () => {
     const cc = byKind(docs(kubeadmInitConfig(ctxOf(c, initMasterOf(c).name))), 'ClusterConfiguration');
     for (const m of masters) expect(at(cc, 'apiServer.certSANs')).toEqual(expect.arrayContaining([m.name, m.address]));
+  });
+});
+
+describe('kubeadm config: v1beta2 (the matrix may pick it for old minors)', () => {
+  it('leaves out imagePullPolicy, which v1beta2 does not know', () => {
+    const lab = inventory('lab.yaml');
+    const c: Cluster = { ...lab, cluster: { ...lab.cluster, version: { ...lab.cluster.version, kubeadmApi: 'v1beta2', criSocket: '/var/run/dockershim.sock' } } };
+    const ds = docs(kubeadmInitConfig(ctxOf(c, 'k8s-master01')));
+    const init = byKind(ds, 'InitConfiguration');
+    expect(at(init, 'apiVersion')).toBe('kubeadm.k8s.io/v1beta2');
+    expect(at(init, 'nodeRegistration.imagePullPolicy')).toBeUndefined();
+    expect(at(init, 'nodeRegistration.criSocket')).toBe('/var/run/dockershim.sock');
+    expect(at(byKind(docs(kubeadmJoinConfig(ctxOf(c, 'k8s-node01'))), 'JoinConfiguration'), 'nodeRegistration.imagePullPolicy')).toBeUndefined();
+    // and v1beta3 keeps it
+    expect(at(byKind(docs(kubeadmInitConfig(ctxOf(lab, 'k8s-master01'))), 'InitConfiguration'), 'nodeRegistration.imagePullPolicy')).toBe('IfNotPresent');
   });
 });

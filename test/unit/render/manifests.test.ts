@@ -184,3 +184,78 @@ describe('manifest sources (no network)', () => {
     expect(() => renderAddonManifest(c, 'metrics-server')).toThrow(new RegExp(`^${file}: invalid Kubernetes objects`));
   });
 });
+
+describe('manifest errors are the user\'s to fix (UserError, named file)', () => {
+  it('a local calico manifest without calico-node, or not YAML, fails plainly', async () => {
+    const { UserError } = await import('../../../src/errors.ts');
+    const lab = inventory('lab.yaml');
+    const bad = path.join(tmp, 'not-calico.yaml');
+    fs.writeFileSync(bad, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+    const c: Cluster = { ...lab, cluster: { ...lab.cluster, cni: { ...lab.cluster.cni, manifest: bad } } };
+    let err: unknown;
+    try {
+      renderAddonManifest(c, 'calico');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toBe(`${bad}: calico manifest: no DaemonSet calico-node found`);
+    fs.writeFileSync(bad, 'kind: [unclosed\n');
+    expect(() => renderAddonManifest(c, 'calico')).toThrow(new RegExp(`^${bad}: not valid YAML: `));
+  });
+});
+
+describe('YAML 1.1, as Kubernetes reads manifests', () => {
+  it('keeps strings that YAML 1.1 would turn into booleans or numbers quoted', async () => {
+    const { stringifyManifest } = await import('../../../src/render/manifests.ts');
+    const text = stringifyManifest([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'on', b: 'yes', c: '1:2', d: 'plain' } }]);
+    expect(text).toContain('a: "on"\n');
+    expect(text).toContain('b: "yes"\n');
+    expect(text).toContain('c: "1:2"\n');
+    expect(text).toContain('d: plain\n');
+    // and reading: an unquoted `on` in a manifest is a boolean to Kubernetes, so to us too
+    expect(parseManifest('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: on}\n', 'x')[0].data).toEqual({ a: true });
+  });
+});
+
+describe('ensureAddonManifests (for up)', () => {
+  it('lists what is missing without fetching, and fetches into the cache when asked (fetch stubbed: no network)', async () => {
+    const { ensureAddonManifests } = await import('../../../src/render/manifests.ts');
+    const { vi } = await import('vitest');
+    process.env.KUBEFORGE_CACHE_DIR = path.join(tmp, 'cache-ensure');
+    const ha = inventory('ha.yaml');
+    const missing = await ensureAddonManifests(ha, { fetch: false });
+    expect(missing.map((m) => m.url)).toEqual([releaseUrl('calico', ha.cluster.cni.version), releaseUrl('metrics-server', ha.cluster.metricsServer.version)]);
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      asked.push(url);
+      const addon = url.includes('calico') ? 'calico' : 'metrics-server';
+      return new Response(bundledManifest(addon, addon === 'calico' ? ha.cluster.cni.version : ha.cluster.metricsServer.version), { status: 200 });
+    });
+    try {
+      expect(await ensureAddonManifests(ha, { fetch: true })).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(asked).toEqual(missing.map((m) => m.url));
+    expect(renderAddonManifest(ha, 'calico').content).toContain(`value: ${ha.cluster.podSubnet}`);
+    expect(await ensureAddonManifests(ha, { fetch: false })).toEqual([]);
+    process.env.KUBEFORGE_CACHE_DIR = path.join(tmp, 'cache');
+  });
+});
+
+describe('fetchManifest failures (fetch stubbed: no network)', () => {
+  it('says what failed and where to put the file instead', async () => {
+    const { fetchManifest } = await import('../../../src/render/manifests.ts');
+    const { vi } = await import('vitest');
+    vi.stubGlobal('fetch', async () => new Response('nope', { status: 404 }));
+    try {
+      await expect(fetchManifest('https://example.invalid/calico.yaml')).rejects.toThrow(
+        `cannot download https://example.invalid/calico.yaml: HTTP 404 (download it yourself and name the file in the inventory, or put it at ${cachePath('https://example.invalid/calico.yaml')})`,
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(fs.existsSync(cachePath('https://example.invalid/calico.yaml'))).toBe(false);
+  });
+});

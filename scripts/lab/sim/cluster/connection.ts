@@ -71,13 +71,41 @@ export function apiServerAlive(ctx: SimContext, peer: PeerView | undefined): boo
   return kubeletActive(peer) && readPeerFile(peer, '/etc/kubernetes/manifests/kube-apiserver.yaml') !== undefined;
 }
 
-const fingerprint = (pem: string): string | undefined => {
-  try {
-    return new X509Certificate(pem).fingerprint256;
-  } catch {
-    return undefined;
+// certificates parse slowly: kubectl runs often against the same few PEMs
+const certCache = new Map<string, X509Certificate | null>();
+function cert(pem: string): X509Certificate | undefined {
+  if (!certCache.has(pem)) {
+    if (certCache.size > 64) certCache.clear();
+    try {
+      certCache.set(pem, new X509Certificate(pem));
+    } catch {
+      certCache.set(pem, null);
+    }
   }
-};
+  return certCache.get(pem) ?? undefined;
+}
+const fingerprint = (pem: string): string | undefined => cert(pem)?.fingerprint256;
+const verifyCache = new Map<string, boolean>();
+function signedBy(pem: string, caPem: string): boolean {
+  const key = `${pem}\n${caPem}`;
+  let v = verifyCache.get(key);
+  if (v === undefined) {
+    const c = cert(pem);
+    const ca = cert(caPem);
+    v = !!c && !!ca && c.verify(ca.publicKey);
+    if (verifyCache.size > 64) verifyCache.clear();
+    verifyCache.set(key, v);
+  }
+  return v;
+}
+const yamlCache = new Map<string, unknown>();
+function parseYamlCached(text: string): unknown {
+  if (!yamlCache.has(text)) {
+    if (yamlCache.size > 32) yamlCache.clear();
+    yamlCache.set(text, YAML.parse(text));
+  }
+  return yamlCache.get(text);
+}
 
 function dataOrFile(ctx: SimContext, obj: Record<string, unknown>, dataKey: string, fileKey: string): string | undefined {
   if (typeof obj[dataKey] === 'string') return Buffer.from(str(obj[dataKey]), 'base64').toString('utf8');
@@ -94,7 +122,7 @@ export function connect(ctx: SimContext, flags: { kubeconfig?: string; server?: 
   }
   let doc: unknown;
   try {
-    doc = YAML.parse(readHostFile(ctx, kc.path) ?? '');
+    doc = parseYamlCached(readHostFile(ctx, kc.path) ?? '');
   } catch (err) {
     return { ok: false, code: 1, stderr: `error: error loading config file "${kc.path}": yaml: ${(err as Error).message.split('\n')[0]}\n` };
   }
@@ -125,7 +153,10 @@ export function connect(ctx: SimContext, flags: { kubeconfig?: string; server?: 
   let servingPeer: PeerView | undefined;
   if (labHost) {
     const peer = ctx.peer(labHost.name);
-    if (!peer || !peer.running) return { ok: false, code: 1, stderr: `Unable to connect to the server: dial tcp ${target}: connect: no route to host\n` };
+    const self = labHost.name === ctx.host.name;
+    if (!peer || !peer.running || (!self && peer.runtime().networkUp === false)) {
+      return { ok: false, code: 1, stderr: `Unable to connect to the server: dial tcp ${target}: connect: no route to host\n` };
+    }
     if (port !== '6443' || !apiServerAlive(ctx, peer)) {
       return { ok: false, code: 1, stderr: `The connection to the server ${hostPort} was refused - did you specify the right host or port?\n` };
     }
@@ -142,13 +173,7 @@ export function connect(ctx: SimContext, flags: { kubeconfig?: string; server?: 
   const clientPem = dataOrFile(ctx, user, 'client-certificate-data', 'client-certificate');
   const caPem = ctx.cluster().caCertPem;
   if (clientPem && caPem) {
-    let trusted = false;
-    try {
-      trusted = new X509Certificate(clientPem).verify(new X509Certificate(caPem).publicKey);
-    } catch {
-      trusted = false;
-    }
-    if (!trusted) return { ok: false, code: 1, stderr: 'error: You must be logged in to the server (Unauthorized)\n' };
+    if (!signedBy(clientPem, caPem)) return { ok: false, code: 1, stderr: 'error: You must be logged in to the server (Unauthorized)\n' };
   } else if (!clientPem && typeof user.token !== 'string') {
     return { ok: false, code: 1, stderr: 'Please enter Username: error: EOF\n' };
   }
@@ -166,16 +191,19 @@ function checkTls(ctx: SimContext, cluster: Record<string, unknown>, hostname: s
   }
   const servingPem = readPeerFile(peer, '/etc/kubernetes/pki/apiserver.crt');
   if (!servingPem) return undefined;
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(servingPem);
-  } catch {
-    return undefined;
-  }
+  const serving = cert(servingPem);
+  if (!serving) return undefined;
+  // the caller's clock decides (a skewed host sees a certificate from the future, or expired)
+  const now = ctx.now();
+  const from = Date.parse(serving.validFrom);
+  const to = Date.parse(serving.validTo);
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  if (now < from) return `x509: certificate has expired or is not yet valid: current time ${iso(now)} is before ${iso(from)}`;
+  if (now > to) return `x509: certificate has expired or is not yet valid: current time ${iso(now)} is after ${iso(to)}`;
   const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(hostname);
-  const okName = isIp ? cert.checkIP(hostname) !== undefined : cert.checkHost(hostname) !== undefined;
+  const okName = isIp ? serving.checkIP(hostname) !== undefined : serving.checkHost(hostname) !== undefined;
   if (okName) return undefined;
-  const sans = (cert.subjectAltName ?? '').split(', ');
+  const sans = (serving.subjectAltName ?? '').split(', ');
   const names = sans.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
   const ips = sans.filter((s) => s.startsWith('IP Address:')).map((s) => s.slice(11));
   return isIp

@@ -32,6 +32,9 @@ const defaultResolver: ImageResolver = (ctx, peer, runtime, image) => {
 
 let resolver: ImageResolver = defaultResolver;
 
+/** The image is in the node's runtime store already (the kubelet says "already present on machine"). */
+export const presentOn = (peer: PeerView, runtime: RuntimeFlavor, image: string): boolean => imagePresent(peer, runtime, image);
+
 /** Tests (or another area) may replace the answer. */
 export function setImageResolver(fn: ImageResolver): void {
   resolver = fn;

@@ -23,6 +23,11 @@ export function kubeletActive(peer: PeerView | undefined): boolean {
   return peer.runtime().services.kubelet?.active === 'active';
 }
 
+/** The node's kubelet runs and can reach the API server (a host whose network is down cannot post its status). */
+export function kubeletReporting(peer: PeerView | undefined): boolean {
+  return kubeletActive(peer) && peer?.runtime().networkUp !== false;
+}
+
 export function readPeerFile(peer: PeerView | undefined, p: string): string | undefined {
   if (!peer || !peer.running) return undefined;
   try {
@@ -50,15 +55,26 @@ export function staticManifests(peer: PeerView | undefined): KubeObject[] {
   }
   const out: KubeObject[] = [];
   for (const f of files) {
+    const file = `${dir}/${f}`;
     try {
-      const doc: unknown = YAML.parse(fs.readFileSync(`${dir}/${f}`, 'utf8'));
-      if (isObject(doc) && doc.kind === 'Pod' && isObject(doc.metadata)) out.push(doc as KubeObject);
+      const st = fs.statSync(file);
+      const stamp = `${st.mtimeMs}/${st.size}`;
+      let hit = manifestCache.get(file);
+      if (!hit || hit.stamp !== stamp) {
+        const doc: unknown = YAML.parse(fs.readFileSync(file, 'utf8'));
+        hit = { stamp, pod: isObject(doc) && doc.kind === 'Pod' && isObject(doc.metadata) ? (doc as KubeObject) : undefined };
+        manifestCache.set(file, hit);
+      }
+      if (hit.pod) out.push(hit.pod);
     } catch {
       // kubelet skips manifests it cannot decode
     }
   }
   return out;
 }
+
+/** parsed static pod manifests by file, valid while mtime and size are unchanged */
+const manifestCache = new Map<string, { stamp: string; pod: KubeObject | undefined }>();
 
 /** The kubelet's config file says serverTLSBootstrap: true (kubelet-serving certificates through CSRs). */
 export function serverTlsBootstrap(peer: PeerView | undefined): boolean {

@@ -146,6 +146,14 @@ function columnsFor(kind: string, view: ClusterView, podIndex: Map<string, PodVi
           wide: [],
         }),
       };
+    case 'ComponentStatus':
+      return {
+        headers: ['NAME', 'STATUS', 'MESSAGE', 'ERROR'], wide: [],
+        row: (o) => {
+          const cond = rec(arr(o.conditions).find((x) => isObject(x) && x.type === 'Healthy'));
+          return { base: [o.metadata.name, cond.status === 'True' ? 'Healthy' : 'Unhealthy', str(cond.message), str(cond.error)], wide: [] };
+        },
+      };
     case 'CustomResourceDefinition':
     case 'ClusterRole':
     case 'Role':

@@ -33,6 +33,7 @@ export const BUILTIN: ResourceType[] = [
   R('PersistentVolume', 'persistentvolumes', ['pv'], '', ['v1'], false),
   R('PersistentVolumeClaim', 'persistentvolumeclaims', ['pvc'], '', ['v1'], true),
   R('LimitRange', 'limitranges', ['limits'], '', ['v1'], true),
+  R('ComponentStatus', 'componentstatuses', ['cs'], '', ['v1'], false),
   R('ResourceQuota', 'resourcequotas', ['quota'], '', ['v1'], true),
   R('DaemonSet', 'daemonsets', ['ds'], 'apps', ['v1'], true),
   R('Deployment', 'deployments', ['deploy'], 'apps', ['v1'], true),

@@ -25,6 +25,7 @@ export function listObjects(cluster: ClusterState, kind: string, namespace?: str
 
 /** Store a new object: uid, resourceVersion, creationTimestamp, generation, as the API server sets them. */
 export function createObject(cluster: ClusterState, obj: KubeObject, nowMs: number): KubeObject {
+  if (obj.kind === 'Service') allocateClusterIP(cluster, obj);
   cluster.revision++;
   obj.metadata.uid = newUid(cluster, keyOf(obj));
   obj.metadata.resourceVersion = String(cluster.revision);
@@ -47,6 +48,28 @@ export function updateObject(cluster: ClusterState, obj: KubeObject): KubeObject
   obj.metadata.resourceVersion = String(cluster.revision);
   cluster.objects[keyOf(obj)] = obj;
   return obj;
+}
+
+const ipToInt = (ip: string): number => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+const intToIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+
+/** A Service without clusterIP gets a free address of the service subnet (not .0, .1 = kubernetes, .10 = kube-dns). */
+function allocateClusterIP(cluster: ClusterState, svc: KubeObject): void {
+  const spec = (svc.spec ??= {}) as Record<string, unknown>;
+  if (spec.clusterIP || spec.type === 'ExternalName') return;
+  const [base, bits] = (cluster.serviceSubnet || '10.96.0.0/12').split('/');
+  const size = 2 ** (32 - Number(bits));
+  const start = ipToInt(base) - (ipToInt(base) % size);
+  const used = new Set(Object.values(cluster.objects).filter((o) => o.kind === 'Service').map((o) => String((o.spec as Record<string, unknown> | undefined)?.clusterIP ?? '')));
+  let n = parseInt(hashHex(`${svc.metadata.namespace}/${svc.metadata.name}`).slice(0, 8), 16) % size;
+  for (let i = 0; i < size; i++, n = (n + 1) % size) {
+    const ip = intToIp(start + n);
+    if (n > 10 && n < size - 1 && !used.has(ip)) {
+      spec.clusterIP = ip;
+      spec.clusterIPs = [ip];
+      return;
+    }
+  }
 }
 
 export function deleteObject(cluster: ClusterState, kind: string, namespace: string | undefined, name: string): boolean {

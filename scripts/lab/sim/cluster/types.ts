@@ -50,7 +50,11 @@ export interface ClusterState {
   objects: Record<ObjectKey, KubeObject>;
   /** monotonically increasing, for resourceVersion and uids */
   revision: number;
-  /** pod restarts: `${namespace}/${podName}` -> pod start time (ms), set by `rollout restart` / `delete pod` */
+  /**
+   * pod starts by slot (the cluster area's reconcile): `${namespace}/ds:${name}:${templateHash}:${node}` or
+   * `${namespace}/deploy:${name}:${templateHash}:${replica}` -> creation time (ms) of the pod in that slot;
+   * `delete pod` / drain set a new time (a new pod, a new name), a template change makes new slots
+   */
   podStarts: Record<string, number>;
   /** per-area extra data */
   extra: Record<string, unknown>;

@@ -38,12 +38,16 @@ type SiteStatus = 'ok' | MirrorFault;
 /** Reachability per site (host, or host + path prefix), per view. The longest match wins. */
 const SITES: { prefix: string; cn: SiteStatus; global: SiteStatus }[] = [
   { prefix: 'mirrorlist.centos.org/', cn: 'dns', global: 'dns' },
+  // aliyun's VPC-internal mirror names (in its Centos-7.repo): resolvable only inside aliyun
+  { prefix: 'mirrors.aliyuncs.com/', cn: 'dns', global: 'dns' },
+  { prefix: 'mirrors.cloud.aliyuncs.com/', cn: 'dns', global: 'dns' },
   { prefix: 'mirror.centos.org/', cn: 'ok', global: 'ok' },
   { prefix: 'vault.centos.org/', cn: 'ok', global: 'ok' },
   { prefix: 'mirrors.aliyun.com/', cn: 'ok', global: 'ok' },
   { prefix: 'mirrors.tuna.tsinghua.edu.cn/', cn: 'ok', global: 'ok' },
   { prefix: 'mirrors.ustc.edu.cn/', cn: 'ok', global: 'ok' },
   { prefix: 'mirrors.huaweicloud.com/', cn: 'ok', global: 'ok' },
+  { prefix: 'repo.huaweicloud.com/', cn: 'ok', global: 'ok' },
   { prefix: 'mirrors.cloud.tencent.com/', cn: 'ok', global: 'ok' },
   { prefix: 'linuxsoft.cern.ch/', cn: 'ok', global: 'ok' },
   { prefix: 'mirrors.kernel.org/', cn: 'ok', global: 'ok' },
@@ -66,13 +70,16 @@ const GONE = [
 ];
 
 const CENTOS_VAULT_ROOTS = [
-  'vault.centos.org/7.9.2009/', 'vault.centos.org/centos/7.9.2009/',
+  'vault.centos.org/7.9.2009/', 'vault.centos.org/centos/7.9.2009/', 'vault.centos.org/centos/7/',
   'mirrors.aliyun.com/centos-vault/7.9.2009/', 'mirrors.tuna.tsinghua.edu.cn/centos-vault/7.9.2009/',
   'mirrors.ustc.edu.cn/centos-vault/7.9.2009/', 'mirrors.huaweicloud.com/centos-vault/7.9.2009/',
   'mirrors.cloud.tencent.com/centos-vault/7.9.2009/',
   'linuxsoft.cern.ch/centos-vault/7.9.2009/', 'mirrors.kernel.org/centos-vault/7.9.2009/',
 ];
-const EPEL7 = ['archives.fedoraproject.org/pub/archive/epel/7/x86_64/', 'mirrors.aliyun.com/epel-archive/7/x86_64/'];
+const EPEL7 = [
+  'archives.fedoraproject.org/pub/archive/epel/7/x86_64/', 'dl.fedoraproject.org/pub/archive/epel/7/x86_64/',
+  'mirrors.aliyun.com/epel-archive/7/x86_64/', 'mirrors.tuna.tsinghua.edu.cn/epel-archive/7/x86_64/',
+];
 const ROCKY_ROOTS = [
   'dl.rockylinux.org/pub/rocky/', 'dl.rockylinux.org/vault/rocky/', 'mirrors.aliyun.com/rockylinux/',
   'mirrors.tuna.tsinghua.edu.cn/rocky/', 'mirrors.ustc.edu.cn/rocky/', 'mirrors.huaweicloud.com/rockylinux/',
@@ -81,7 +88,10 @@ const DOCKER_ROOTS = [
   'download.docker.com/', 'mirrors.aliyun.com/docker-ce/', 'mirrors.tuna.tsinghua.edu.cn/docker-ce/',
   'mirrors.ustc.edu.cn/docker-ce/', 'mirrors.huaweicloud.com/docker-ce/', 'mirrors.cloud.tencent.com/docker-ce/',
 ];
-const K8S_LEGACY = ['mirrors.aliyun.com/kubernetes/yum/repos/kubernetes-el7-x86_64/', 'packages.cloud.google.com/yum/repos/kubernetes-el7-x86_64/'];
+const K8S_LEGACY = [
+  'mirrors.aliyun.com/kubernetes/yum/repos/kubernetes-el7-x86_64/', 'repo.huaweicloud.com/kubernetes/yum/repos/kubernetes-el7-x86_64/',
+  'mirrors.huaweicloud.com/kubernetes/yum/repos/kubernetes-el7-x86_64/', 'packages.cloud.google.com/yum/repos/kubernetes-el7-x86_64/',
+];
 /** per-minor repo roots; `{minor}` is e.g. 1.30 */
 const K8S_MINOR = [
   'pkgs.k8s.io/core:/stable:/v{minor}/rpm/', 'mirrors.aliyun.com/kubernetes-new/core/stable/v{minor}/rpm/',
@@ -164,6 +174,27 @@ gpgkey=${base}/gpg
 `;
 }
 
+/** Repo files mirrors publish for `wget -O /etc/yum.repos.d/...` (aliyun's still name the dead /centos/7 tree). */
+const REPO_FILES: Record<string, string> = {
+  'mirrors.aliyun.com/repo/Centos-7.repo': ['base', 'updates', 'extras'].map((r) => `[${r}]
+name=CentOS-$releasever - ${r[0].toUpperCase()}${r.slice(1)} - mirrors.aliyun.com
+failovermethod=priority
+baseurl=http://mirrors.aliyun.com/centos/$releasever/${r === 'base' ? 'os' : r}/$basearch/
+        http://mirrors.aliyuncs.com/centos/$releasever/${r === 'base' ? 'os' : r}/$basearch/
+        http://mirrors.cloud.aliyuncs.com/centos/$releasever/${r === 'base' ? 'os' : r}/$basearch/
+gpgcheck=1
+gpgkey=http://mirrors.aliyun.com/centos/RPM-GPG-KEY-CentOS-7
+`).join('\n'),
+  'mirrors.aliyun.com/repo/epel-7.repo': `[epel]
+name=Extra Packages for Enterprise Linux 7 - $basearch
+baseurl=http://mirrors.aliyun.com/epel/7/$basearch
+failovermethod=priority
+enabled=1
+gpgcheck=0
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-EPEL-7
+`,
+};
+
 /** The repo a mirrorlist / metalink URL hands out, or undefined when it hands out none. */
 export function mirrorlistTarget(url: string): string | undefined {
   let u: URL;
@@ -215,6 +246,7 @@ export function mirrorAnswer(url: string, view: 'cn' | 'global', faults: LabFaul
     return { status: 404, body: '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n' };
   }
   if (GPG_KEYS[key]) return { status: 200, body: KEY_BODY(GPG_KEYS[key]) };
+  if (REPO_FILES[key]) return { status: 200, body: REPO_FILES[key] };
   const dockerRepo = DOCKER_ROOTS.find((r) => key === `${r}linux/centos/docker-ce.repo`);
   if (dockerRepo) return { status: 200, body: dockerRepoFile(dockerRepo) };
   const target = mirrorlistTarget(url);

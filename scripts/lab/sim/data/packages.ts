@@ -36,6 +36,8 @@ export interface PackageDef {
   files: PackageFile[];
   /** a kernel package: installing it adds a boot entry */
   kernel?: string;
+  /** other names it satisfies (Provides:), at its own version */
+  provides?: string[];
 }
 
 type Spec = Partial<PackageDef> & { name: string; version: string; release: string };
@@ -347,6 +349,32 @@ ExecStart=/usr/lib64/sa/sa1 --boot
 [Install]
 WantedBy=multi-user.target
 `,
+  'systemd-modules-load.service': `[Unit]
+Description=Load Kernel Modules
+Documentation=man:systemd-modules-load.service(8) man:modules-load.d(5)
+DefaultDependencies=no
+Conflicts=shutdown.target
+Before=sysinit.target shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/lib/systemd/systemd-modules-load
+TimeoutSec=90s
+`,
+  'systemd-sysctl.service': `[Unit]
+Description=Apply Kernel Variables
+Documentation=man:systemd-sysctl.service(8) man:sysctl.d(5)
+DefaultDependencies=no
+Conflicts=shutdown.target
+After=systemd-modules-load.service
+Before=sysinit.target shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/lib/systemd/systemd-sysctl
+`,
   'ntpdate.service': `[Unit]
 Description=Set time via NTP
 After=syslog.target network.target nss-lookup.target
@@ -419,7 +447,7 @@ export function basePackages(os: 'centos7' | 'rocky9'): PackageDef[] {
     return [
       pkg({ name: 'centos-release', version: '7', release: '9.2009.1.el7.centos', summary: 'CentOS Linux release file' }),
       pkg({ name: 'kernel', version: '3.10.0', release: '1160.el7', summary: 'The Linux kernel', kernel: '3.10.0-1160.el7.x86_64' }),
-      pkg({ name: 'systemd', version: '219', release: '78.el7_9.9', summary: 'A System and Service Manager', units: ['systemd-journald.service'] }),
+      pkg({ name: 'systemd', version: '219', release: '78.el7_9.9', summary: 'A System and Service Manager', units: ['systemd-journald.service', 'systemd-modules-load.service', 'systemd-sysctl.service'] }),
       pkg({ name: 'bash', version: '4.2.46', release: '35.el7_9', summary: 'The GNU Bourne Again shell' }),
       pkg({ name: 'coreutils', version: '8.22', release: '24.el7_9.2', summary: 'A set of basic GNU tools commonly used in shell scripts' }),
       pkg({ name: 'curl', version: '7.29.0', release: '59.el7_9.2', summary: 'A utility for getting files from remote servers (FTP, HTTP, and others)' }),
@@ -459,7 +487,7 @@ export function basePackages(os: 'centos7' | 'rocky9'): PackageDef[] {
   return [
     pkg({ name: 'rocky-release', version: '9.4', release: '1.7.el9', arch: 'noarch', summary: 'Rocky Linux release files' }),
     pkg({ name: 'kernel', version: '5.14.0', release: '427.13.1.el9_4', summary: 'The Linux kernel', kernel: '5.14.0-427.13.1.el9_4.x86_64' }),
-    pkg({ name: 'systemd', version: '252', release: '32.el9_4', summary: 'System and Service Manager', units: ['systemd-journald.service'] }),
+    pkg({ name: 'systemd', version: '252', release: '32.el9_4', summary: 'System and Service Manager', units: ['systemd-journald.service', 'systemd-modules-load.service', 'systemd-sysctl.service'] }),
     pkg({ name: 'bash', version: '5.1.8', release: '9.el9', summary: 'The GNU Bourne Again shell' }),
     pkg({ name: 'coreutils', version: '8.32', release: '35.el9', summary: 'A set of basic GNU tools commonly used in shell scripts' }),
     pkg({ name: 'curl', version: '7.76.1', release: '29.el9_4', summary: 'A utility for getting files from remote servers (FTP, HTTP, and others)' }),
@@ -471,7 +499,7 @@ export function basePackages(os: 'centos7' | 'rocky9'): PackageDef[] {
     pkg({ name: 'kmod', version: '28', release: '9.el9', summary: 'Linux kernel module management utilities' }),
     pkg({ name: 'util-linux', version: '2.37.4', release: '18.el9', summary: 'Collection of basic system utilities' }),
     pkg({ name: 'iproute', version: '6.2.0', release: '6.el9_4', summary: 'Advanced IP routing and network device configuration tools' }),
-    pkg({ name: 'iptables-nft', version: '1.8.10', release: '2.el9', summary: 'nftables compatibility for iptables, arptables and ebtables' }),
+    pkg({ name: 'iptables-nft', version: '1.8.10', release: '2.el9', summary: 'nftables compatibility for iptables, arptables and ebtables', provides: ['iptables', 'ebtables', 'arptables'] }),
     pkg({ name: 'nftables', epoch: 1, version: '1.0.9', release: '1.el9', summary: 'Netfilter Tables userspace utillites' }),
     pkg({ name: 'firewalld', version: '1.3.4', release: '1.el9', arch: 'noarch', summary: 'A firewall daemon with D-Bus interface providing a dynamic firewall', units: ['firewalld.service'] }),
     pkg({ name: 'chrony', version: '4.5', release: '1.el9', summary: 'An NTP client/server', units: ['chronyd.service'] }),
@@ -501,7 +529,7 @@ function centos7Os(): PackageDef[] {
   return [
     ...basePackages('centos7'),
     pkg({ name: 'socat', version: '1.7.3.2', release: '2.el7', summary: 'Bidirectional data relay between two data channels', commands: ['/usr/bin/socat'] }),
-    pkg({ name: 'conntrack-tools', version: '1.4.4', release: '7.el7', summary: 'Manipulate netfilter connection tracking table', commands: ['/usr/sbin/conntrack'] }),
+    pkg({ name: 'conntrack-tools', version: '1.4.4', release: '7.el7', summary: 'Manipulate netfilter connection tracking table', commands: ['/usr/sbin/conntrack'], provides: ['conntrack'] }),
     pkg({ name: 'ipvsadm', version: '1.27', release: '8.el7', summary: 'Utility to administer the Linux Virtual Server', commands: ['/usr/sbin/ipvsadm'] }),
     pkg({ name: 'ipset', version: '7.1', release: '1.el7', summary: 'Manage Linux IP sets', commands: ['/usr/sbin/ipset'] }),
     pkg({ name: 'ebtables', version: '2.0.10', release: '16.el7', summary: 'Ethernet Bridge frame table administration tool', commands: ['/usr/sbin/ebtables'] }),
@@ -559,7 +587,7 @@ function epel7(): PackageDef[] {
 function rocky9BaseOS(): PackageDef[] {
   return [
     ...basePackages('rocky9'),
-    pkg({ name: 'conntrack-tools', version: '1.4.7', release: '2.el9', summary: 'Manipulate netfilter connection tracking table', commands: ['/usr/sbin/conntrack'] }),
+    pkg({ name: 'conntrack-tools', version: '1.4.7', release: '2.el9', summary: 'Manipulate netfilter connection tracking table', commands: ['/usr/sbin/conntrack'], provides: ['conntrack'] }),
     pkg({ name: 'ipset', version: '7.11', release: '8.el9', summary: 'Manage Linux IP sets', commands: ['/usr/sbin/ipset'] }),
     pkg({ name: 'ethtool', epoch: 2, version: '6.2', release: '1.el9', summary: 'Settings tool for Ethernet NICs', commands: ['/usr/sbin/ethtool'] }),
     pkg({ name: 'iproute-tc', version: '6.2.0', release: '6.el9_4', summary: 'Linux Traffic Control utility' }),
@@ -669,6 +697,10 @@ function dockerCe(el: 7 | 9): PackageDef[] {
 
 const KUBELET_SYSCONFIG = 'KUBELET_EXTRA_ARGS=\n';
 
+/** The reference CNI plugins kubernetes-cni puts under /opt/cni/bin. */
+const CNI_PLUGINS = ['bandwidth', 'bridge', 'dhcp', 'firewall', 'host-device', 'host-local', 'ipvlan', 'loopback', 'macvlan', 'portmap', 'ptp', 'sbr', 'static', 'tuning', 'vlan', 'vrf'];
+const cniFiles = (): PackageFile[] => CNI_PLUGINS.map((p) => ({ path: `/opt/cni/bin/${p}`, content: '', mode: 0o755 }));
+
 function kubeTrio(version: string, release: string, cni: string, cri: string, legacy: boolean): PackageDef[] {
   const kubeletReq: Requirement[] = [
     { name: 'conntrack-tools' }, { name: 'ebtables' }, { name: 'ethtool' }, { name: 'iproute' },
@@ -703,7 +735,7 @@ function kubernetesLegacy(): PackageDef[] {
     for (const p of ps) out.push(...kubeTrio(`${minor}.${p}`, '0', '0.8.7', '1.19.0', true));
   }
   for (const v of ['0.8.7', '1.1.1', '1.2.0']) {
-    out.push(pkg({ name: 'kubernetes-cni', version: v, release: '0', summary: 'Binaries required to provision kubernetes container networking' }));
+    out.push(pkg({ name: 'kubernetes-cni', version: v, release: '0', summary: 'Binaries required to provision kubernetes container networking', files: cniFiles() }));
   }
   for (const v of ['1.19.0', '1.23.0', '1.24.2', '1.25.0', '1.26.0']) {
     out.push(pkg({ name: 'cri-tools', version: v, release: '0', summary: 'Command-line utility for interacting with a container runtime', commands: ['/usr/bin/crictl'] }));
@@ -724,7 +756,7 @@ function kubernetesMinor(minor: string): PackageDef[] {
   const cri = `${minor}.0`;
   const out: PackageDef[] = [];
   for (const p of K8S_MINOR_PATCHES[minor] ?? []) out.push(...kubeTrio(`${minor}.${p}`, release, cni, cri, false));
-  out.push(pkg({ name: 'kubernetes-cni', version: cni, release: m >= 29 ? '150500.1.1' : '150500.2.1', summary: 'Binaries required to provision kubernetes container networking' }));
+  out.push(pkg({ name: 'kubernetes-cni', version: cni, release: m >= 29 ? '150500.1.1' : '150500.2.1', summary: 'Binaries required to provision kubernetes container networking', files: cniFiles() }));
   out.push(pkg({ name: 'cri-tools', version: cri, release, summary: 'Command-line utility for interacting with a container runtime', commands: ['/usr/bin/crictl'] }));
   return out;
 }

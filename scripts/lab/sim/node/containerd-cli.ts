@@ -3,7 +3,7 @@ import { ok, fail, unsupported, type Handler, type SimContext } from '../api.ts'
 import { containerdResolveError, parseImageRef } from '../data/images.ts';
 import { defaultConfigText } from './containerd-config.ts';
 import { containerdConfig, containerdRunning, containerdVersion, pullInto } from './runtime.ts';
-import { humanSize, listImages, removeImage } from './state.ts';
+import { humanSize, listImages, removeImage, tagImage } from './state.ts';
 import { table } from './table.ts';
 
 export const revisionOf = (v: string): string => {
@@ -74,6 +74,12 @@ export const ctrCommand: Handler = async (ctx: SimContext) => {
     const c = pullInto(ctx, 'containerd', name, ns);
     if (!c.ok) return fail(1, `ctr: ${containerdResolveError(c)}\n`);
     return ok(`${name}: resolved       |++++++++++++++++++++++++++++++++++++++|\nmanifest-${c.digest}: done           |++++++++++++++++++++++++++++++++++++++|\nelapsed: 1.2 s                                                                    total:  0.0 B (0.0 B/s)\nunpacking linux/amd64 ${c.digest}...\ndone: 312.459ms\n`);
+  }
+  if (sub === 'tag') {
+    const [src, dst] = args.filter((x) => !x.startsWith('-'));
+    if (!src || !dst) return fail(1, 'ctr: source and target reference must be provided\n');
+    if (!tagImage(ctx, store, src, dst)) return fail(1, `ctr: image "${src}": not found\n`);
+    return ok(`${dst}\n`);
   }
   if (sub === 'rm' || sub === 'remove' || sub === 'delete' || sub === 'del') {
     let out = '';

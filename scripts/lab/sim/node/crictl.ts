@@ -2,7 +2,7 @@
 import YAML from 'yaml';
 import { ok, fail, unsupported, type Handler, type SimContext } from '../api.ts';
 import { criPullError, parseImageRef } from '../data/images.ts';
-import { containerdConfig, containerdVersion, criStatus, dockerVersion, normalizeEndpoint, pullInto, type CriStatus } from './runtime.ts';
+import { containerdConfig, containerdVersion, criStatus, dockerVersion, pullInto, type CriStatus } from './runtime.ts';
 import { hostFileExists, humanSize, listImages, readHostFile, removeImage } from './state.ts';
 import { table } from './table.ts';
 
@@ -21,7 +21,30 @@ interface Connected {
   stderr: string;
 }
 
-function connect(ctx: SimContext, kind: 'runtime' | 'image'): Connected {
+/** Global flags (-r/--runtime-endpoint, -i/--image-endpoint, --config, --timeout, --debug) out of argv. */
+function globalFlags(argv: string[]): { args: string[]; runtime?: string; image?: string } {
+  const args: string[] = [];
+  let runtime: string | undefined;
+  let image: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const m = /^(--runtime-endpoint|--image-endpoint|-r|-i|--config|-c|--timeout|-t)(?:=(.*))?$/.exec(a);
+    // -i is also `crictl images -i`? no: crictl images takes --quiet/-q; -i before the subcommand only
+    if (m && (args.length === 0 || m[1].startsWith('--'))) {
+      const v = m[2] ?? argv[++i];
+      if (m[1] === '--runtime-endpoint' || m[1] === '-r') runtime = v;
+      if (m[1] === '--image-endpoint' || m[1] === '-i') image = v;
+      continue;
+    }
+    if (a === '--debug' || a === '-D') continue;
+    args.push(a);
+  }
+  return { args, runtime, image };
+}
+
+function connect(ctx: SimContext, kind: 'runtime' | 'image', flags: { runtime?: string; image?: string } = {}): Connected {
+  const fromFlag = (kind === 'image' ? flags.image : undefined) ?? flags.runtime;
+  if (fromFlag) return { status: criStatus(ctx, fromFlag), endpoint: fromFlag, stderr: '' };
   const text = readHostFile(ctx, '/etc/crictl.yaml');
   let cfg: Record<string, unknown> = {};
   if (text) {
@@ -56,14 +79,14 @@ const fatal = (c: Connected, kind: 'runtime' | 'image'): string => {
 };
 
 export const crictlCommand: Handler = async (ctx) => {
-  const args = ctx.argv.slice(1).filter((a) => !a.startsWith('--runtime-endpoint') && !a.startsWith('--image-endpoint'));
-  const [sub, ...rest] = args;
+  const g = globalFlags(ctx.argv.slice(1));
+  const [sub, ...rest] = g.args;
   const cliVersion = ctx.persist().rpms['cri-tools']?.version ?? '1.26.0';
   if (sub === '--version' || sub === '-v') return ok(`crictl version v${cliVersion}\n`);
   const kind: 'runtime' | 'image' = sub === 'images' || sub === 'pull' || sub === 'rmi' || sub === 'img' ? 'image' : 'runtime';
   if (!['version', 'info', 'images', 'img', 'pull', 'ps', 'rmi', 'pods'].includes(sub ?? '')) return unsupported(ctx);
   if (ctx.uid !== 0) return fail(1, `FATA[${ts()}] validate service connection: validate CRI v1 ${kind} API for endpoint "unix:///run/containerd/containerd.sock": rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: permission denied" \n`);
-  const c = connect(ctx, kind);
+  const c = connect(ctx, kind, g);
   if (!c.status.ok) return fail(1, fatal(c, kind));
   const st = c.status;
   const runtimeVersion = st.runtime === 'docker' ? dockerVersion(ctx) : containerdVersion(ctx);
@@ -152,4 +175,3 @@ export const crictlCommand: Handler = async (ctx) => {
   return unsupported(ctx);
 };
 
-export { normalizeEndpoint };

@@ -2,7 +2,7 @@
 import { ok, fail, unsupported, type CommandResult, type Handler, type SimContext } from '../api.ts';
 import { parseImageRef } from '../data/images.ts';
 import { dockerConfig, dockerRunning, dockerVersion, containerdVersion, pullInto } from './runtime.ts';
-import { humanAgo, humanSize, listImages, readHostFile, removeImage } from './state.ts';
+import { humanAgo, humanSize, listImages, readHostFile, removeImage, tagImage } from './state.ts';
 import { goTemplate, table } from './table.ts';
 import { dockerPullError } from '../data/images.ts';
 
@@ -152,7 +152,7 @@ async function pull(ctx: SimContext, args: string[]): Promise<CommandResult> {
   }
   const shown = r.registry === 'docker.io' ? `docker.io/${r.familiar}` : r.full;
   const head = !name.includes(':') && !name.includes('@') ? 'Using default tag: latest\n' : '';
-  return ok(`${head}${r.tag ?? r.digest}: Pulling from ${r.registry === 'docker.io' ? r.repository : r.repository}\n${c.digest.slice(7, 19)}: Pull complete\nDigest: ${c.digest}\nStatus: Downloaded newer image for ${r.registry === 'docker.io' ? r.familiar : r.full}\n${shown}\n`);
+  return ok(`${head}${r.tag ?? r.digest}: Pulling from ${r.repository}\n${c.digest.slice(7, 19)}: Pull complete\nDigest: ${c.digest}\nStatus: Downloaded newer image for ${r.registry === 'docker.io' ? r.familiar : r.full}\n${shown}\n`);
 }
 
 function images(ctx: SimContext, args: string[]): CommandResult {
@@ -255,7 +255,7 @@ export const dockerCommand: Handler = async (ctx) => {
     const t = infoText(ctx);
     return ok(t.out, t.err);
   }
-  const known = ['pull', 'images', 'image', 'ps', 'rmi', 'container'];
+  const known = ['pull', 'images', 'image', 'ps', 'rmi', 'container', 'tag'];
   if (!known.includes(sub ?? '')) return unsupported(ctx);
   if (!dockerRunning(ctx)) return fail(1, `${NOT_RUNNING}\n`);
   switch (sub) {
@@ -267,6 +267,7 @@ export const dockerCommand: Handler = async (ctx) => {
       if (rest[0] === 'ls' || rest[0] === 'list') return images(ctx, rest.slice(1));
       if (rest[0] === 'pull') return pull(ctx, rest.slice(1));
       if (rest[0] === 'rm') return rmi(ctx, rest.slice(1));
+      if (rest[0] === 'tag') return tag(ctx, rest.slice(1));
       return unsupported(ctx);
     case 'ps':
       return ps(ctx, rest);
@@ -275,6 +276,8 @@ export const dockerCommand: Handler = async (ctx) => {
       return unsupported(ctx);
     case 'rmi':
       return rmi(ctx, rest);
+    case 'tag':
+      return tag(ctx, rest);
   }
   return unsupported(ctx);
 };
@@ -289,4 +292,17 @@ function rmi(ctx: SimContext, args: string[]): CommandResult {
     else err += `Error: No such image: ${a}\n`;
   }
   return err ? fail(1, err, out) : ok(out);
+}
+
+/** docker tag SRC DST: the cn workaround of re-tagging a mirrored image under its upstream name. */
+function tag(ctx: SimContext, args: string[]): CommandResult {
+  const [src, dst] = args.filter((x) => !x.startsWith('-'));
+  if (!src || !dst) return fail(1, '"docker tag" requires exactly 2 arguments.\nSee \'docker tag --help\'.\n\nUsage:  docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\nCreate a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n');
+  const s = parseImageRef(src);
+  const d = parseImageRef(dst);
+  if (!d) return fail(1, `Error parsing reference: "${dst}" is not a valid repository/tag: invalid reference format\n`);
+  const found = s && listImages(ctx, 'docker').find((i) => i.ref === s.full);
+  if (!found) return fail(1, `Error response from daemon: No such image: ${src}\n`);
+  tagImage(ctx, 'docker', found.ref, d.full);
+  return ok('');
 }

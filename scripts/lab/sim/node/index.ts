@@ -36,3 +36,4 @@ export { expireAllTokens, expireCertificateKeys } from './faults.ts';
 export { evaluateKubelet, refreshKubelet, restartKubelet } from './kubelet.ts';
 export { runtimePullCheck, criStatus, dockerConfig, containerdConfig, type NodeView } from './runtime.ts';
 export { STOCK_RPM_CONFIG, defaultConfigText } from './containerd-config.ts';
+export { warmKeyPool } from './kubeadm/pki.ts';

@@ -12,7 +12,7 @@ import { readHostFile, setService } from './state.ts';
 export const KUBELET_CONFIG = '/var/lib/kubelet/config.yaml';
 export const KUBEADM_FLAGS = '/var/lib/kubelet/kubeadm-flags.env';
 
-const readFile = (v: NodeView, p: string): string | undefined => readHostFile(v as SimContext, p);
+const readFile = (v: NodeView, p: string): string | undefined => readHostFile(v, p);
 
 /** Flags from kubeadm-flags.env and /etc/sysconfig/kubelet (KUBELET_EXTRA_ARGS), as --k=v pairs. */
 export function kubeletFlags(v: NodeView): Record<string, string> {

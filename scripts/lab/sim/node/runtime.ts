@@ -24,7 +24,7 @@ export const DEFAULT_DOCKER = '20.10.24';
 export const containerdVersion = (v: NodeView): string => v.persist().rpms['containerd.io']?.version ?? DEFAULT_CONTAINERD;
 export const dockerVersion = (v: NodeView): string => v.persist().rpms['docker-ce']?.version ?? DEFAULT_DOCKER;
 
-const readFile = (v: NodeView, p: string): string | undefined => readHostFile(v as SimContext, p);
+const readFile = (v: NodeView, p: string): string | undefined => readHostFile(v, p);
 
 export function dockerConfig(v: NodeView): { config?: DockerConfig; error?: string } {
   return parseDockerConfig(readFile(v, '/etc/docker/daemon.json'), v.host.os);
@@ -104,7 +104,7 @@ export function runtimePullCheck(v: NodeView, runtime: 'docker' | 'containerd', 
 export function imagePresent(v: NodeView, runtime: 'docker' | 'containerd', ref: string): boolean {
   const r = parseImageRef(ref);
   if (!r) return false;
-  return hasImage(v as SimContext, runtime === 'docker' ? 'docker' : 'containerd:k8s.io', r.full);
+  return hasImage(v, runtime === 'docker' ? 'docker' : 'containerd:k8s.io', r.full);
 }
 
 /** Pull into the runtime's store; the PullCheck says why not. */

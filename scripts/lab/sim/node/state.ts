@@ -28,15 +28,17 @@ export interface StoredImage {
 type Stores = Record<string, StoredImage[]>;
 const STORE_KEY = 'node.images';
 
-function stores(ctx: SimContext): Stores {
+type HasPersist = Pick<SimContext, 'persist'>;
+
+function stores(ctx: HasPersist): Stores {
   const extra = ctx.persist().extra;
   if (!extra[STORE_KEY] || typeof extra[STORE_KEY] !== 'object') extra[STORE_KEY] = {};
   return extra[STORE_KEY] as Stores;
 }
-export function listImages(ctx: SimContext, store: string): StoredImage[] {
+export function listImages(ctx: HasPersist, store: string): StoredImage[] {
   return (stores(ctx)[store] ??= []);
 }
-export function hasImage(ctx: SimContext, store: string, ref: string): boolean {
+export function hasImage(ctx: HasPersist, store: string, ref: string): boolean {
   return listImages(ctx, store).some((i) => i.ref === ref);
 }
 /** Rough sizes so listings look real. */
@@ -64,6 +66,18 @@ export function addImage(ctx: SimContext, store: string, ref: string): StoredIma
   list.push(img);
   return img;
 }
+/** Another name for an image already in the store (same id and size). */
+export function tagImage(ctx: SimContext, store: string, from: string, to: string): boolean {
+  const list = listImages(ctx, store);
+  const src = list.find((i) => i.ref === from);
+  if (!src) return false;
+  const i = list.findIndex((x) => x.ref === to);
+  const img = { ...src, ref: to };
+  if (i >= 0) list[i] = img;
+  else list.push(img);
+  return true;
+}
+
 export function removeImage(ctx: SimContext, store: string, ref: string): boolean {
   const list = listImages(ctx, store);
   const i = list.findIndex((x) => x.ref === ref || x.id.replace('sha256:', '').startsWith(ref.replace('sha256:', '')));
@@ -72,9 +86,10 @@ export function removeImage(ctx: SimContext, store: string, ref: string): boolea
   return true;
 }
 
-export const readHostFile = (ctx: SimContext, p: string): string | undefined => {
+/** A host's file as text (ctx or a PeerView: anything that maps host paths). */
+export const readHostFile = (host: { path(p: string): string }, p: string): string | undefined => {
   try {
-    return fs.readFileSync(ctx.path(p), 'utf8');
+    return fs.readFileSync(host.path(p), 'utf8');
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 // registers the os area's commands and services (see ../registry.ts)
-import type { CommandResult, SimContext } from '../api.ts';
+import { unsupported, type CommandResult, type SimContext } from '../api.ts';
 import { registerCommand } from '../registry.ts';
 import { firewallCmd } from './firewall.ts';
 import { hostname, hostnamectl } from './hostname.ts';
@@ -66,6 +66,8 @@ const table: Record<string, (ctx: SimContext) => Promise<CommandResult>> = {
   nmcli,
   curl,
   wget,
+  // the host's CPU count, not the machine's (kubeadm's NumCPU check reads the same figure)
+  nproc: async (ctx) => (ctx.argv.slice(1).every((a) => a === '--all') ? { code: 0, stdout: `${ctx.host.cpus}\n`, stderr: '' } : unsupported(ctx)),
 };
 
 for (const [name, fn] of Object.entries(table)) registerCommand(name, fn);

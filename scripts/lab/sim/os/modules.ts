@@ -1,6 +1,6 @@
 /** modprobe, lsmod, rmmod, modinfo over the running kernel's module table. */
 import { fail, ok, unsupported, type CommandResult, type SimContext } from '../api.ts';
-import { profile, runningKernel } from './host.ts';
+import { listHost, profile, readHost, runningKernel } from './host.ts';
 import { kernelFamily, moduleTable, type ModuleDef } from './kernel.ts';
 import { moduleHolders, writeProcFiles } from './procfiles.ts';
 
@@ -159,4 +159,20 @@ export async function modinfo(ctx: SimContext): Promise<CommandResult> {
     else out += fields.map(([k, v]) => `${(k + ':').padEnd(16)}${v}\n`).join('');
   }
   return ok(out);
+}
+
+/** Module names from modules-load.d (first directory wins a file name, as systemd does). */
+export function modulesLoadD(ctx: SimContext): string[] {
+  const byName = new Map<string, string>();
+  for (const d of ['/etc/modules-load.d', '/run/modules-load.d', '/usr/lib/modules-load.d']) {
+    for (const f of listHost(ctx, d)) if (f.endsWith('.conf') && !byName.has(f)) byName.set(f, `${d}/${f}`);
+  }
+  const out: string[] = [];
+  for (const name of [...byName.keys()].sort()) {
+    for (const l of (readHost(ctx, byName.get(name) as string) ?? '').split('\n')) {
+      const t = l.trim();
+      if (t && !t.startsWith('#') && !t.startsWith(';')) out.push(t.split(/\s+/)[0]);
+    }
+  }
+  return out;
 }

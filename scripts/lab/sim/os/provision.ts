@@ -12,9 +12,10 @@
  */
 import type { LabHost, SimContext } from '../api.ts';
 import { randomUUID } from 'node:crypto';
-import { existsHost, linkHost, listHost as listDir, PROFILES, readHost, writeHost } from './host.ts';
+import { UNIT_FILES } from '../data/packages.ts';
+import { existsHost, linkHost, listHost, PROFILES, removeHost, writeHost } from './host.ts';
 import { bootModules, baseSysctl, kernelFamily } from './kernel.ts';
-import { loadModule } from './modules.ts';
+import { loadModule, modulesLoadD } from './modules.ts';
 import { writeProcFiles } from './procfiles.ts';
 import { ensureBaseRpmdb, installedKernels } from './rpmdb.ts';
 import { configMode } from './selinux.ts';
@@ -45,7 +46,7 @@ const SYSTEM_COMMANDS = [
   'timedatectl', 'chronyc', 'date', 'uname', 'reboot', 'shutdown', 'poweroff', 'halt',
   'grubby', 'grub2-set-default', 'grub2-mkconfig', 'grub2-editenv', 'firewall-cmd',
   'iptables', 'ip6tables', 'iptables-save', 'ip6tables-save', 'iptables-restore', 'ip6tables-restore',
-  'nmcli', 'curl', 'journalctl',
+  'nmcli', 'curl', 'journalctl', 'nproc',
 ];
 
 /** Commands present on a fresh host of this profile (linked to the client at provisioning). */
@@ -56,8 +57,21 @@ export function baseCommands(host: LabHost): string[] {
 /** Commands that packages bring (linked by yum at install; absent on a fresh host). */
 export const PACKAGE_COMMANDS = ['wget', 'ntpdate', 'yum-config-manager', 'socat', 'conntrack', 'ipvsadm', 'ipset', 'ebtables', 'ethtool', 'jq'];
 
+/**
+ * A lab host's /etc and /usr lie over the machine's (Debian) own: its systemd units,
+ * wants-links, sysctl.d and modules-load.d files would show through. A fresh CentOS/Rocky
+ * has none of them; removing them here leaves whiteouts in the host's own upper layers only.
+ */
+function hideMachineLeftovers(ctx: SimContext): void {
+  for (const d of ['/etc/systemd/system', '/run/systemd/system', '/etc/sysctl.d', '/run/sysctl.d', '/usr/lib/sysctl.d', '/usr/local/lib/sysctl.d', '/etc/modules-load.d', '/usr/lib/modules-load.d']) {
+    for (const f of listHost(ctx, d)) removeHost(ctx, `${d}/${f}`);
+  }
+  for (const f of listHost(ctx, '/usr/lib/systemd/system')) if (!UNIT_FILES[f]) removeHost(ctx, `/usr/lib/systemd/system/${f}`);
+}
+
 /** First boot: what a fresh install has that FileSpec cannot carry. */
 function firstBoot(ctx: SimContext): void {
+  hideMachineLeftovers(ctx);
   ensureBaseRpmdb(ctx);
   for (const f of firstBootFiles(ctx.host)) {
     if (f.link !== undefined) {
@@ -102,6 +116,10 @@ export async function boot(ctx: SimContext): Promise<void> {
     rt.networkUp = false;
     await ctx.nsExec(['ip', 'link', 'set', 'eth0', 'down']);
   }
+  // what systemd itself runs at every boot, enabled or not
+  for (const s of ['systemd-journald', 'systemd-modules-load', 'systemd-sysctl', 'dbus', 'polkit']) {
+    if (findUnit(ctx, s)) rt.services[s] = { active: 'active', since: ctx.now() };
+  }
   for (const u of units) {
     const unit = findUnit(ctx, u);
     if (!unit || unit.masked) continue;
@@ -112,22 +130,3 @@ export async function boot(ctx: SimContext): Promise<void> {
   writeProcFiles(ctx);
   ctx.save();
 }
-
-/** Module names from modules-load.d (first directory wins a file name, as systemd does). */
-function modulesLoadD(ctx: SimContext): string[] {
-  const byName = new Map<string, string>();
-  for (const d of ['/etc/modules-load.d', '/run/modules-load.d', '/usr/lib/modules-load.d']) {
-    for (const f of listDir(ctx, d)) if (f.endsWith('.conf') && !byName.has(f)) byName.set(f, `${d}/${f}`);
-  }
-  const out: string[] = [];
-  for (const name of [...byName.keys()].sort()) {
-    const text = readFile(ctx, byName.get(name) as string);
-    for (const l of text.split('\n')) {
-      const t = l.trim();
-      if (t && !t.startsWith('#') && !t.startsWith(';')) out.push(t.split(/\s+/)[0]);
-    }
-  }
-  return out;
-}
-
-const readFile = (ctx: SimContext, p: string): string => readHost(ctx, p) ?? '';

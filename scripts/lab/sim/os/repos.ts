@@ -178,7 +178,7 @@ export async function fetchUrl(ctx: SimContext, url: string): Promise<Fetched> {
 }
 
 export type RepoReach =
-  | { ok: true; repo: MirrorRepo; url: string }
+  | { ok: true; repo: MirrorRepo; url: string; failures: UrlFailure[] }
   | { ok: false; failures: UrlFailure[]; mirrorlistFailure?: UrlFailure; noBaseurl?: boolean; badSignature?: boolean; url?: string };
 
 /** Reach a repository's metadata (repodata/repomd.xml) through its baseurls / mirrorlist, in order. */
@@ -208,7 +208,7 @@ export async function reachRepo(ctx: SimContext, r: RepoConf): Promise<RepoReach
       }
       // the frozen legacy Kubernetes repo's repomd.xml signature no longer verifies with its published key
       if (r.repoGpgcheck && repo.channel === 'k8s-legacy-el7') return { ok: false, failures, badSignature: true, url: `${b}repodata/repomd.xml` };
-      return { ok: true, repo, url: b };
+      return { ok: true, repo, url: b, failures };
     }
     if (f.failure) failures.push(f.failure);
   }

@@ -9,7 +9,6 @@ import { writeProcFiles } from './procfiles.ts';
 
 const normKey = (k: string): string => (k.includes('/') && !k.includes('.') ? k.replace(/\//g, '.') : k).trim();
 const normValue = (v: string): string => v.trim().split(/\s+/).join('\t');
-const shown = (v: string): string => v;
 
 interface Out {
   out: string[];
@@ -50,7 +49,7 @@ function writeKey(ctx: SimContext, rawKey: string, rawValue: string, o: Out, opt
   } else {
     rt.sysctl[key] = value;
   }
-  if (!opts.quiet) o.out.push(`${key} = ${shown(value)}`);
+  if (!opts.quiet) o.out.push(`${key} = ${value}`);
 }
 
 /** Apply the lines of a sysctl file. */

@@ -2,7 +2,7 @@
 import { fail, ok, unsupported, type CommandResult, type SimContext } from '../api.ts';
 import { ago, existsHost, hostZone, linkHost, listHost, profile, readHost, removeHost, strftime, systemdTime } from './host.ts';
 import {
-  enableLinks, findUnit, installSection, serviceKey, serviceState, startUnit, stopUnit, unitFileState, unitName,
+  enableLinks, findUnit, installSection, pulledIn, serviceKey, serviceState, startUnit, stopUnit, unitFileState, unitName,
   UNIT_DIRS, type UnitInfo,
 } from './units.ts';
 
@@ -45,6 +45,9 @@ async function doStart(ctx: SimContext, verb: 'start' | 'restart' | 'reload' | '
     return ok();
   }
   if (verb === 'try-restart' && (!cur || cur.active !== 'active')) return ok();
+  for (const dep of pulledIn(unit)) {
+    if (dep.required && !findUnit(ctx, dep.name)) return fail(5, `Failed to ${verb} ${name}: Unit ${dep.name} not found.\n`);
+  }
   if (verb === 'restart' || verb === 'try-restart') await stopUnit(ctx, unit);
   const r = await startUnit(ctx, unit);
   if (!r.ok) {
@@ -80,7 +83,9 @@ function doEnable(ctx: SimContext, arg: string, err: string[]): { code: number; 
     return { code: 1 };
   }
   if (!installSection(unit.text)) {
-    err.push('The unit files have no installation config (WantedBy=, RequiredBy=, Also=,\nAlias= settings in the [Install] section, and DefaultInstance= for template\nunits). This means they are not meant to be enabled using systemctl.');
+    err.push(el7(ctx)
+      ? "The unit files have no [Install] section. They are not meant to be enabled\nusing systemctl.\nPossible reasons for having this kind of units are:\n1) A unit may be statically enabled by being symlinked from another unit's\n   .wants/ or .requires/ directory.\n2) A unit's purpose may be to act as a helper for some other unit which has\n   a requirement dependency on it.\n3) A unit may be started when needed via activation (socket, path, timer,\n   D-Bus, udev, scripted systemctl call, ...)."
+      : "The unit files have no installation config (WantedBy=, RequiredBy=, Also=,\nAlias= settings in the [Install] section, and DefaultInstance= for template\nunits). This means they are not meant to be enabled or disabled using systemctl.\n \nPossible reasons for having this kind of units are:\n\u2022 A unit may be statically enabled by being symlinked from another unit's\n  .wants/ or .requires/ directory.\n\u2022 A unit's purpose may be to act as a helper for some other unit which has\n  a requirement dependency on it.\n\u2022 A unit may be started when needed via activation (socket, path, timer,\n  D-Bus, udev, scripted systemctl call, ...).\n\u2022 In case of template units, the unit is meant to be enabled with some\n  instance name specified.");
     return { code: 0, unit };
   }
   for (const l of enableLinks(unit)) {
@@ -211,6 +216,24 @@ function listUnitFiles(ctx: SimContext, flags: Flags, patterns: string[]): strin
   return [head, ...rows.map(([n, s]) => `${n.padEnd(w)}${s}`), '', `${rows.length} unit files listed.`].join('\n') + '\n';
 }
 
+/** `systemctl list-units [--type=service] [--all]`: loaded units with their states. */
+function listUnits(ctx: SimContext, flags: Flags): string {
+  const rows: string[][] = [];
+  for (const [key, st] of Object.entries(ctx.runtime().services).sort(([a], [b]) => a.localeCompare(b))) {
+    const name = unitName(key);
+    if (flags.type && !name.endsWith(`.${flags.type}`)) continue;
+    if (!flags.all && st.active === 'inactive') continue;
+    const unit = findUnit(ctx, name);
+    const sub = st.active === 'active' ? 'running' : st.active === 'failed' ? 'failed' : st.active === 'activating' ? 'auto-restart' : 'dead';
+    rows.push([name, unit ? 'loaded' : 'not-found', st.active, sub, unit ? (/^Description=(.*)$/m.exec(unit.text)?.[1] ?? name) : name]);
+  }
+  const w = Math.max(4, ...rows.map((r) => r[0].length)) + 1;
+  const lines = [`${'UNIT'.padEnd(w)} LOAD   ACTIVE     SUB          DESCRIPTION`];
+  for (const r of rows) lines.push(`${r[0].padEnd(w)} ${r[1].padEnd(6)} ${r[2].padEnd(10)} ${r[3].padEnd(12)} ${r[4]}`);
+  lines.push('', 'LOAD   = Reflects whether the unit definition was properly loaded.', 'ACTIVE = The high-level unit activation state, i.e. generalization of SUB.', 'SUB    = The low-level unit activation state, values depend on unit type.', '', `${rows.length} loaded units listed.${flags.all ? '' : ' Pass --all to see loaded but inactive units, too.'}`);
+  return lines.join('\n') + '\n';
+}
+
 export async function systemctl(ctx: SimContext): Promise<CommandResult> {
   const flags: Flags = { now: false, quiet: false, value: false, props: [], all: false };
   const pos: string[] = [];
@@ -312,7 +335,8 @@ export async function systemctl(ctx: SimContext): Promise<CommandResult> {
       let any = false;
       const out: string[] = [];
       for (const u of units) {
-        const st = serviceState(ctx, u)?.active ?? (findUnit(ctx, u) ? 'inactive' : 'inactive');
+        // systemd 219 says "unknown" for a unit it cannot find; 252 says "inactive"
+        const st = serviceState(ctx, u)?.active ?? (findUnit(ctx, u) || !el7(ctx) ? 'inactive' : 'unknown');
         out.push(st);
         if (verb === 'is-active' ? st === 'active' : st === 'failed') any = true;
       }
@@ -362,6 +386,8 @@ export async function systemctl(ctx: SimContext): Promise<CommandResult> {
       return ok();
     case 'list-unit-files':
       return ok(listUnitFiles(ctx, flags, units));
+    case 'list-units':
+      return ok(listUnits(ctx, flags));
     case 'is-system-running':
       return { code: 0, stdout: flags.quiet ? '' : 'running\n', stderr: '' };
     case 'reboot':

@@ -94,9 +94,25 @@ export async function timedatectl(ctx: SimContext): Promise<CommandResult> {
         `              NTP service: ${ntpOn ? 'active' : 'inactive'}`, `          RTC in local TZ: no`,
       ].join('\n') + '\n');
     }
-    case 'show':
+    case 'show': {
       if (el7(ctx)) return fail(1, 'Unknown operation show\n');
-      return ok(`Timezone=${zone}\nLocalRTC=no\nCanNTP=yes\nNTP=${ntpOn ? 'yes' : 'no'}\nNTPSynchronized=${synced ? 'yes' : 'no'}\nTimeUSec=${strftime('%a %Y-%m-%d %H:%M:%S %Z', zone, now)}\nRTCTimeUSec=${strftime('%a %Y-%m-%d %H:%M:%S %Z', zone, now)}\n`);
+      const props: Record<string, string> = {
+        Timezone: zone, LocalRTC: 'no', CanNTP: 'yes', NTP: ntpOn ? 'yes' : 'no', NTPSynchronized: synced ? 'yes' : 'no',
+        TimeUSec: strftime('%a %Y-%m-%d %H:%M:%S %Z', zone, now), RTCTimeUSec: strftime('%a %Y-%m-%d %H:%M:%S %Z', zone, now),
+      };
+      const want: string[] = [];
+      let valueOnly = false;
+      for (let i = 1; i < args.length; i++) {
+        const a = args[i];
+        if (a === '-p' || a === '--property') want.push(...(args[++i] ?? '').split(','));
+        else if (a.startsWith('--property=')) want.push(...a.slice(11).split(','));
+        else if (a.startsWith('-p') && a.length > 2) want.push(...a.slice(2).split(','));
+        else if (a === '--value') valueOnly = true;
+        else return unsupported(ctx);
+      }
+      const keys = want.length ? want.filter((k) => props[k] !== undefined) : Object.keys(props);
+      return ok(keys.map((k) => (valueOnly ? props[k] : `${k}=${props[k]}`)).join('\n') + '\n');
+    }
     case 'list-timezones':
       return ok(['UTC', ...Intl.supportedValuesOf('timeZone')].sort().join('\n') + '\n');
     case 'set-timezone': {
@@ -245,7 +261,8 @@ export async function date(ctx: SimContext): Promise<CommandResult> {
     else if (a === '-d' || a === '--date' || a.startsWith('--date=') || (a.startsWith('-d') && a.length > 2)) {
       const v = a === '-d' || a === '--date' ? (args[++i] ?? '') : a.startsWith('--date=') ? a.slice(7) : a.slice(2);
       const t = v === 'now' || v === '' ? ms : parseLocal(v, zone) ?? (Number.isNaN(Date.parse(v)) ? undefined : Date.parse(v));
-      if (t === undefined) return fail(1, `date: invalid date \u2018${v}\u2019\n`);
+      // relative dates ("+1 day", "yesterday") are not modelled: say so rather than answer wrong
+      if (t === undefined) return unsupported(ctx);
       ms = t;
     } else if (a === '-s' || a === '--set' || a.startsWith('--set=')) {
       set = a.startsWith('--set=') ? a.slice(6) : (args[++i] ?? '');

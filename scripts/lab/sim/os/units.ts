@@ -7,7 +7,8 @@ import type { ServiceRuntime, SimContext } from '../api.ts';
 import { serviceHook } from '../registry.ts';
 import { existsHost, listHost, readHost, readLinkHost, runningKernel } from './host.ts';
 import { kernelFamily, firewalldModules } from './kernel.ts';
-import { loadModule } from './modules.ts';
+import { loadModule, modulesLoadD } from './modules.ts';
+import { applyBootSysctl } from './sysctl.ts';
 import { permanentZone } from './firewall.ts';
 import { writeProcFiles } from './procfiles.ts';
 
@@ -108,6 +109,9 @@ async function osStartEffects(ctx: SimContext, key: string): Promise<void> {
     // the runtime configuration is the permanent one as of this start
     rt.extra.firewalldRuntime = permanentZone(ctx);
   }
+  // systemd's own oneshots redo their job when (re)started
+  if (key === 'systemd-modules-load') for (const m of modulesLoadD(ctx)) loadModule(ctx, m);
+  if (key === 'systemd-sysctl') applyBootSysctl(ctx);
   if (key === 'NetworkManager' && ctx.host.os === 'rocky9' && !rt.networkUp) {
     await ctx.nsExec(['ip', 'link', 'set', 'eth0', 'up']);
     rt.networkUp = true;
@@ -129,12 +133,37 @@ export interface StartResult {
   message?: string;
 }
 
-/** Start a found, unmasked unit. */
-export async function startUnit(ctx: SimContext, unit: UnitInfo): Promise<StartResult> {
+/** Units a unit pulls in when it starts (Requires=, Wants=), as systemd does. */
+export function pulledIn(unit: UnitInfo): { name: string; required: boolean }[] {
+  const out: { name: string; required: boolean }[] = [];
+  for (const [k, required] of [['Requires', true], ['Wants', false]] as const) {
+    for (const m of unit.text.matchAll(new RegExp(`^${k}=(.*)$`, 'gm'))) {
+      for (const n of m[1].trim().split(/\s+/)) if (/\.(service|socket)$/.test(n)) out.push({ name: n, required });
+    }
+  }
+  return out;
+}
+
+/** Start a found, unmasked unit (and what it Requires/Wants first). */
+export async function startUnit(ctx: SimContext, unit: UnitInfo, seen = new Set<string>()): Promise<StartResult> {
   const key = serviceKey(unit.name);
   const rt = ctx.runtime();
   const cur = rt.services[key];
   if (cur?.active === 'active') return { ok: true };
+  seen.add(unit.name);
+  for (const dep of pulledIn(unit)) {
+    if (seen.has(dep.name)) continue;
+    const d = findUnit(ctx, dep.name);
+    if (!d || d.masked) {
+      if (dep.required) return { ok: false, message: `Dependency failed for ${unit.name}.` };
+      continue;
+    }
+    const r = await startUnit(ctx, d, seen);
+    if (!r.ok && dep.required) {
+      rt.services[key] = { active: 'failed', message: `Dependency failed for ${unit.name}.`, since: ctx.now() };
+      return { ok: false, message: r.message };
+    }
+  }
   const hook = serviceHook(key);
   let state: ServiceRuntime = { active: 'active', since: ctx.now() };
   if (hook) {

@@ -93,6 +93,8 @@ async function loadMetadata(c: Ctx): Promise<CommandResult | undefined> {
   for (const r of c.repos) {
     const reach = await reachRepo(ctx, r);
     if (reach.ok) {
+      // mirrors that failed before one answered: yum 3 says so, dnf stays quiet
+      if (!dnf) for (const f of reach.failures) c.err.push(`${yumUrlError(f)}\nTrying other mirror.`);
       const mainEx = c.o.disableExcludes.includes('all') || c.o.disableExcludes.includes('main') ? [] : [...main.exclude, ...c.o.excludes];
       const repoEx = c.o.disableExcludes.includes('all') || c.o.disableExcludes.includes(r.id) ? [] : r.exclude;
       for (const def of channelPackages(reach.repo.channel)) {
@@ -211,14 +213,16 @@ async function gpgCheck(c: Ctx, items: TxItem[]): Promise<string | undefined> {
 }
 
 /** Resolve install arguments into a transaction (requested + dependencies). */
-function resolveInstall(c: Ctx, args: string[]): { items: TxItem[]; missing: string[]; already: string[]; depError?: string } {
+function resolveInstall(c: Ctx, args: string[], downgrade = false): { items: TxItem[]; missing: string[]; already: string[]; depError?: string } {
   const installed = c.ctx.persist().rpms;
   const items: TxItem[] = [];
   const missing: string[] = [];
   const already: string[] = [];
   const chosen = new Map<string, Avail>();
   for (const arg of args) {
-    const matches = c.avail.filter((a) => matchesArg(asN(a.def), arg));
+    let matches = c.avail.filter((a) => matchesArg(asN(a.def), arg));
+    // no package of that name: yum and dnf look for a package providing it
+    if (!matches.length) matches = c.avail.filter((a) => (a.def.provides ?? []).includes(arg));
     const instMatch = installedList(c.ctx).filter((r) => matchesArg(asNevra(c.ctx, r), arg));
     if (!matches.length) {
       if (instMatch.length) {
@@ -238,7 +242,8 @@ function resolveInstall(c: Ctx, args: string[]): { items: TxItem[]; missing: str
           already.push(c.dnf ? `Package ${nvra(curN)} is already installed.` : `Package ${evrPrefix(curN)} already installed and latest version`);
           continue;
         }
-        if (cmp < 0) {
+        // dnf's install and both tools' downgrade go back; yum 3's install does not
+        if (cmp < 0 && !downgrade && !c.dnf) {
           already.push(c.dnf ? `Package ${nvra(curN)} is already installed.` : `Package matching ${evrPrefix(asN(best.def))} already installed. Checking for update.`);
           continue;
         }
@@ -248,20 +253,25 @@ function resolveInstall(c: Ctx, args: string[]): { items: TxItem[]; missing: str
   }
   for (const [name, a] of chosen) {
     const cur = installed[name];
-    items.push({ p: asN(a.def), repo: a.repo, role: cur ? 'upgrade' : 'install', old: cur ? asNevra(c.ctx, cur) : undefined });
+    const older = cur && evrcmp(asN(a.def), asNevra(c.ctx, cur)) < 0;
+    if (downgrade && !cur) continue;
+    items.push({ p: asN(a.def), repo: a.repo, role: older ? 'downgrade' : cur ? 'upgrade' : 'install', old: cur ? asNevra(c.ctx, cur) : undefined });
   }
   // dependencies: satisfied by what is installed or in the transaction, else the newest candidate
+  const defOf = (x: TxItem): PackageDef | undefined =>
+    c.avail.find((a) => a.def.name === x.p.name && a.def.version === x.p.version && a.def.release === x.p.release)?.def;
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
-    const def = c.avail.find((a) => a.def.name === it.p.name && a.def.version === it.p.version && a.def.release === it.p.release)?.def;
+    const def = defOf(it);
     for (const req of def?.requires ?? []) {
       const min = req.min ? parseEvr(req.min) : undefined;
       const ok = (n: { epoch: number; version: string; release?: string }): boolean => !min || evrcmp(n, min) >= 0;
-      const inTx = items.find((x) => x.p.name === req.name);
+      const provides = (d: PackageDef | undefined, n: string): boolean => !!d && (d.name === n || (d.provides ?? []).includes(n));
+      const inTx = items.find((x) => x.p.name === req.name || provides(defOf(x), req.name));
       if (inTx && ok(inTx.p)) continue;
-      const inst = installed[req.name];
+      const inst = installed[req.name] ?? installedList(c.ctx).find((r) => provides(definitionOf(c.ctx, r), req.name));
       if (inst && ok(asNevra(c.ctx, inst)) && !inTx) continue;
-      const cand = newest(c.avail.filter((a) => a.def.name === req.name && ok(asN(a.def))));
+      const cand = newest(c.avail.filter((a) => provides(a.def, req.name) && ok(asN(a.def))));
       if (!cand) {
         const need = `${req.name}${req.min ? ` >= ${req.min}` : ''}`;
         const who = `${it.p.epoch ? it.p.epoch + ':' : ''}${nvra(it.p)}`;
@@ -273,7 +283,8 @@ function resolveInstall(c: Ctx, args: string[]): { items: TxItem[]; missing: str
         };
       }
       if (inTx) continue;
-      items.push({ p: asN(cand.def), repo: cand.repo, role: inst ? 'upgrade' : 'dep', old: inst ? asNevra(c.ctx, inst) : undefined });
+      const upgrading = inst && inst.name === cand.def.name;
+      items.push({ p: asN(cand.def), repo: cand.repo, role: upgrading ? 'upgrade' : 'dep', old: upgrading && inst ? asNevra(c.ctx, inst) : undefined });
     }
   }
   return { items, missing, already };
@@ -282,7 +293,7 @@ function resolveInstall(c: Ctx, args: string[]): { items: TxItem[]; missing: str
 const evrPrefix = (p: { name: string; epoch: number; version: string; release: string; arch: string }): string =>
   `${p.epoch ? p.epoch + ':' : ''}${nvra(p)}`;
 
-async function install(c: Ctx, args: string[], isUpdate: boolean): Promise<CommandResult> {
+async function install(c: Ctx, args: string[], isUpdate: boolean, downgrade = false): Promise<CommandResult> {
   const { ctx, dnf } = c;
   if (args.some((a) => a.includes('/') || a.endsWith('.rpm'))) return unsupported(ctx);
   const failed = await loadMetadata(c);
@@ -293,7 +304,7 @@ async function install(c: Ctx, args: string[], isUpdate: boolean): Promise<Comma
     return done(c);
   }
   if (dnf && !c.o.quiet) c.out.push(`Last metadata expiration check: 0:00:01 ago on ${strftime('%a %d %b %Y %I:%M:%S %p %Z', hostZone(ctx), ctx.now())}.`);
-  const r = resolveInstall(c, args);
+  const r = resolveInstall(c, args, downgrade);
   for (const a of r.already) c.out.push(a);
   if (r.missing.length) {
     if (dnf) {
@@ -323,7 +334,7 @@ async function install(c: Ctx, args: string[], isUpdate: boolean): Promise<Comma
   if (ctx.uid !== 0) return rootOnly(c);
   if (!dnf) {
     c.out.push('Resolving Dependencies', '--> Running transaction check');
-    for (const it of r.items) c.out.push(`---> Package ${it.p.name}.${it.p.arch} ${it.p.epoch}:${it.p.version}-${it.p.release} will be ${it.role === 'upgrade' ? 'an update' : 'installed'}`);
+    for (const it of r.items) c.out.push(`---> Package ${it.p.name}.${it.p.arch} ${it.p.epoch}:${it.p.version}-${it.p.release} will be ${it.role === 'upgrade' ? 'an update' : it.role === 'downgrade' ? 'a downgrade' : 'installed'}`);
     c.out.push('--> Finished Dependency Resolution', '', 'Dependencies Resolved', '');
   } else c.out.push('Dependencies resolved.');
   c.out.push(txTable(r.items, dnf).trimEnd());
@@ -484,6 +495,11 @@ export async function yum(ctx: SimContext): Promise<CommandResult> {
     return rootOnly(c);
   }
   switch (cmd) {
+    case 'downgrade':
+      if (dnf && ctx.uid !== 0) return rootOnly(c);
+      if (args.length === 0) return fail(1, 'Error: Need to pass a list of pkgs to downgrade\n');
+      header(c);
+      return install(c, args, false, true);
     case 'install':
     case 'update':
     case 'upgrade':

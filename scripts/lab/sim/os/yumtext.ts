@@ -86,7 +86,7 @@ export interface TxItem {
   p: NevraLike;
   repo: string;
   /** why it is in the transaction */
-  role: 'install' | 'dep' | 'upgrade' | 'remove' | 'depremove';
+  role: 'install' | 'dep' | 'upgrade' | 'downgrade' | 'remove' | 'depremove';
   /** the installed version it replaces */
   old?: NevraLike;
 }
@@ -104,10 +104,10 @@ const eq = (dnf: boolean): string => '='.repeat(dnf ? 80 : 80);
 /** The transaction table both print before asking. */
 export function txTable(items: TxItem[], dnf: boolean): string {
   const groups: [string, TxItem[]][] = dnf
-    ? [['Installing:', items.filter((i) => i.role === 'install')], ['Upgrading:', items.filter((i) => i.role === 'upgrade')],
+    ? [['Installing:', items.filter((i) => i.role === 'install')], ['Upgrading:', items.filter((i) => i.role === 'upgrade')], ['Downgrading:', items.filter((i) => i.role === 'downgrade')],
       ['Installing dependencies:', items.filter((i) => i.role === 'dep')], ['Removing:', items.filter((i) => i.role === 'remove')],
       ['Removing dependent packages:', items.filter((i) => i.role === 'depremove')]]
-    : [['Installing:', items.filter((i) => i.role === 'install')], ['Updating:', items.filter((i) => i.role === 'upgrade')],
+    : [['Installing:', items.filter((i) => i.role === 'install')], ['Updating:', items.filter((i) => i.role === 'upgrade')], ['Downgrading:', items.filter((i) => i.role === 'downgrade')],
       ['Installing for dependencies:', items.filter((i) => i.role === 'dep')], ['Removing:', items.filter((i) => i.role === 'remove')],
       ['Removing for dependencies:', items.filter((i) => i.role === 'depremove')]];
   const lines: string[] = [eq(dnf), dnf ? ' Package                  Architecture  Version                     Repository         Size'
@@ -125,16 +125,19 @@ export function txTable(items: TxItem[], dnf: boolean): string {
   lines.push('', 'Transaction Summary', eq(dnf));
   const inst = items.filter((i) => i.role === 'install' || i.role === 'dep').length;
   const up = items.filter((i) => i.role === 'upgrade').length;
+  const down = items.filter((i) => i.role === 'downgrade').length;
   const rm = items.filter((i) => i.role === 'remove' || i.role === 'depremove').length;
   if (dnf) {
     if (inst) lines.push(`Install  ${inst} Package${inst > 1 ? 's' : ''}`);
     if (up) lines.push(`Upgrade  ${up} Package${up > 1 ? 's' : ''}`);
+    if (down) lines.push(`Downgrade  ${down} Package${down > 1 ? 's' : ''}`);
     if (rm) lines.push(`Remove  ${rm} Package${rm > 1 ? 's' : ''}`);
   } else {
     const main = items.filter((i) => i.role === 'install').length;
     const deps = items.filter((i) => i.role === 'dep').length;
     if (main || deps) lines.push(`Install  ${main} Package${main === 1 ? '' : 's'}${deps ? ` (+${deps} Dependent package${deps > 1 ? 's' : ''})` : ''}`);
     if (up) lines.push(`Upgrade  ${up} Package${up > 1 ? 's' : ''}`);
+    if (down) lines.push(`Downgrade  ${down} Package${down > 1 ? 's' : ''}`);
     if (rm) lines.push(`Remove  ${rm} Package${rm > 1 ? 's' : ''}`);
   }
   lines.push('');
@@ -162,7 +165,9 @@ export function txRun(items: TxItem[], dnf: boolean): string {
   if (dnf) lines.push('Transaction check succeeded.', 'Running transaction test', 'Transaction test succeeded.', 'Running transaction', '  Preparing        :                                                        1/1');
   else lines.push('Running transaction test', 'Transaction test succeeded', 'Running transaction');
   items.forEach((i, k) => {
-    const verb = i.role === 'remove' || i.role === 'depremove' ? (dnf ? 'Erasing          ' : 'Erasing    ') : i.role === 'upgrade' ? (dnf ? 'Upgrading        ' : 'Updating   ') : (dnf ? 'Installing       ' : 'Installing ');
+    const verb = i.role === 'remove' || i.role === 'depremove' ? (dnf ? 'Erasing          ' : 'Erasing    ')
+      : i.role === 'upgrade' ? (dnf ? 'Upgrading        ' : 'Updating   ')
+        : i.role === 'downgrade' ? (dnf ? 'Downgrading      ' : 'Installing ') : (dnf ? 'Installing       ' : 'Installing ');
     lines.push(`  ${verb}: ${nvra(i.p).padEnd(dnf ? 50 : 60)} ${k + 1}/${n}`);
   });
   items.forEach((i, k) => lines.push(`  ${dnf ? 'Verifying        ' : 'Verifying  '}: ${nvra(i.p).padEnd(dnf ? 50 : 60)} ${k + 1}/${n}`));
@@ -176,12 +181,15 @@ export function txRun(items: TxItem[], dnf: boolean): string {
   };
   if (dnf) {
     section('Upgraded:', items.filter((i) => i.role === 'upgrade'));
+    section('Downgraded:', items.filter((i) => i.role === 'downgrade'));
     section('Installed:', items.filter((i) => i.role === 'install' || i.role === 'dep'));
     section('Removed:', items.filter((i) => i.role === 'remove' || i.role === 'depremove'));
   } else {
     section('Installed:', items.filter((i) => i.role === 'install'));
     section('Dependency Installed:', items.filter((i) => i.role === 'dep'));
     section('Updated:', items.filter((i) => i.role === 'upgrade'));
+    section('Removed:', items.filter((i) => i.role === 'downgrade').map((i) => ({ ...i, p: i.old ?? i.p })));
+    section('Installed:', items.filter((i) => i.role === 'downgrade'));
     section('Removed:', items.filter((i) => i.role === 'remove'));
     section('Dependency Removed:', items.filter((i) => i.role === 'depremove'));
   }

@@ -17,7 +17,7 @@ const BOOL_FLAGS: Record<string, string> = {
   'ignore-not-found': 'ignore-not-found', w: 'watch', watch: 'watch', wait: 'wait', 'insecure-skip-tls-verify': 'insecure-skip-tls-verify',
   'disable-eviction': 'disable-eviction', 'save-config': 'save-config', 'server-side': 'server-side', 'force-conflicts': 'force-conflicts',
   local: 'local', 'show-kind': 'show-kind', 'containers': 'containers', 'use-protocol-buffers': 'use-protocol-buffers', 'sort-by-cpu': 'sort-by-cpu',
-  prune: 'prune', previous: 'previous', 'list': 'list',
+  prune: 'prune', previous: 'previous', 'list': 'list', follow: 'follow', timestamps: 'timestamps',
 };
 // boolean flags that can also take "=value" (--validate=false, --dry-run=client) live in VALUE_FLAGS with a default
 const OPTIONAL_VALUE: Record<string, string> = { 'dry-run': 'client', validate: 'true', namespaced: 'true' };

@@ -4,7 +4,7 @@ import type { KubeObject } from '../types.ts';
 import { ageOf } from '../age.ts';
 import type { PodView } from '../reconcile.ts';
 import { formatTable } from '../table.ts';
-import { arr, dig, isObject, rec, str } from '../util.ts';
+import { arr, dig, isObject, parseCpu, parseMemory, rec, str } from '../util.ts';
 import { parseTargets, selectObjects } from './get.ts';
 import { done, newOut, type Kc } from './kc.ts';
 
@@ -49,7 +49,9 @@ function describeNode(kc: Kc, o: KubeObject): string {
     ['  ----', '------', '-----------------', '------------------', '------', '-------'],
     ...conds.map((c) => ['  ' + str(c.type), str(c.status), rfc1123(str(c.lastHeartbeatTime)), rfc1123(str(c.lastTransitionTime)), str(c.reason), str(c.message)]),
   ]);
-  s += 'Addresses:\n' + arr(dig(o, 'status', 'addresses')).filter(isObject).map((a) => `  ${str(a.type)}:  ${str(a.address)}\n`).join('');
+  const addrs = arr(dig(o, 'status', 'addresses')).filter(isObject);
+  const aw = Math.max(0, ...addrs.map((a) => str(a.type).length)) + 3;
+  s += 'Addresses:\n' + addrs.map((a) => `  ${(str(a.type) + ':').padEnd(aw)}${str(a.address)}\n`).join('');
   for (const [label, key] of [['Capacity', 'capacity'], ['Allocatable', 'allocatable']]) {
     s += `${label}:\n` + Object.entries(rec(dig(o, 'status', key))).map(([k, v]) => `  ${k}:${' '.repeat(Math.max(1, 19 - k.length))}${str(v)}\n`).join('');
   }
@@ -67,7 +69,11 @@ function describeNode(kc: Kc, o: KubeObject): string {
       const c = arr(dig(p.pod, 'spec', 'containers')).filter(isObject)[0] ?? {};
       const req = rec(dig(c, 'resources', 'requests'));
       const lim = rec(dig(c, 'resources', 'limits'));
-      return ['  ' + str(p.pod.metadata.namespace), p.pod.metadata.name, str(req.cpu, '0'), str(lim.cpu, '0'), str(req.memory, '0'), str(lim.memory, '0'), ageOf(p.pod.metadata.creationTimestamp, kc.view().now)];
+      const alloc = rec(dig(o, 'status', 'allocatable'));
+      const pct = (v: unknown, total: number, parse: (x: unknown) => number) => `${str(v, '0')} (${total ? Math.trunc((parse(v) / total) * 100) : 0}%)`;
+      const cpu = (v: unknown) => pct(v, parseCpu(alloc.cpu), parseCpu);
+      const mem = (v: unknown) => pct(v, parseMemory(alloc.memory), parseMemory);
+      return ['  ' + str(p.pod.metadata.namespace), p.pod.metadata.name, cpu(req.cpu), cpu(lim.cpu), mem(req.memory), mem(lim.memory), ageOf(p.pod.metadata.creationTimestamp, kc.view().now)];
     }),
   ]);
   s += eventsBlock(kc, 'Node', o.metadata.name, undefined);

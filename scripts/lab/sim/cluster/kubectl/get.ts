@@ -85,6 +85,7 @@ export function get(kc: Kc): CommandResult {
   if (bool(kc.args, 'watch')) return { code: 127, stdout: '', stderr: `lab: unsupported command: kubectl ${kc.sim.argv.slice(1).join(' ')}\n` };
   const { found, notFound } = selectObjects(kc, targets);
   const format = flag(kc.args, 'output') ?? '';
+  if (targets.some((t) => t.type.kind === 'ComponentStatus')) o.err.push('Warning: v1 ComponentStatus is deprecated in v1.19+\n');
   const named = targets.some((t) => t.names.length > 0);
   const all = found.flatMap((f) => f.objects);
   if (format && format !== 'wide') {

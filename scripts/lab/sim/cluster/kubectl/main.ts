@@ -7,14 +7,15 @@ import { describe } from './describe.ts';
 import { get } from './get.ts';
 import { apiResources, clusterInfo, version } from './info.ts';
 import { makeKc } from './kc.ts';
-import { certificate, create, del, labelOrAnnotate, patch } from './mutate.ts';
+import { certificate, create, del, labelOrAnnotate, patch, scale } from './mutate.ts';
 import { cordon, drain, taint } from './nodeops.ts';
 import { rollout, wait } from './rollout.ts';
 import { top } from './top.ts';
 import { rawGet } from './raw.ts';
+import { logs } from './logs.ts';
 
 const VERBS = new Set(['get', 'describe', 'apply', 'create', 'replace', 'delete', 'patch', 'label', 'annotate', 'taint', 'rollout', 'wait', 'drain',
-  'cordon', 'uncordon', 'top', 'version', 'cluster-info', 'api-resources', 'certificate']);
+  'cordon', 'uncordon', 'top', 'version', 'cluster-info', 'api-resources', 'certificate', 'logs', 'scale']);
 
 export async function kubectl(ctx: SimContext): Promise<CommandResult> {
   const args = parseArgs(ctx.argv.slice(1));
@@ -61,6 +62,8 @@ export async function kubectl(ctx: SimContext): Promise<CommandResult> {
     case 'cluster-info': return clusterInfo(kc, conn.server);
     case 'api-resources': return apiResources(kc);
     case 'certificate': return certificate(kc);
+    case 'logs': return logs(kc);
+    case 'scale': return scale(kc);
   }
   return unsupported(ctx);
 }

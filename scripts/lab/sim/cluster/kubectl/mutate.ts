@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import type { CommandResult } from '../../api.ts';
 import type { KubeObject } from '../types.ts';
 import { restartSlot } from '../reconcile.ts';
-import { qualifiedName, typeForName } from '../resources.ts';
+import { qualifiedName } from '../resources.ts';
 import { createObject, getObject, updateObject } from '../store.ts';
 import { clone, deepEqual, isObject, str } from '../util.ts';
 import { bool, flag, flags } from './args.ts';
@@ -208,4 +208,19 @@ export function certificate(kc: Kc): CommandResult {
 
 const dig2 = (o: KubeObject, a: string, b: string): unknown => (isObject(o[a]) ? (o[a] as Record<string, unknown>)[b] : undefined);
 
-export { typeForName };
+
+/** kubectl scale deploy/NAME --replicas=N */
+export function scale(kc: Kc): CommandResult {
+  const replicas = flag(kc.args, 'replicas');
+  if (replicas === undefined || !/^\d+$/.test(replicas)) return fail('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+  const tgt = storedTarget(kc, kc.args.words.slice(1));
+  if (tgt.error || !tgt.obj) return fail(tgt.error ?? 'error');
+  if (!['Deployment', 'StatefulSet', 'ReplicaSet'].includes(tgt.obj.kind)) return fail(`error: no scaler has been implemented for {"${tgt.obj.apiVersion.split('/')[0]}" "${tgt.obj.kind}"}`);
+  const next = clone(tgt.obj);
+  const spec = isObject(next.spec) ? next.spec : {};
+  spec.replicas = Number(replicas);
+  next.spec = spec;
+  if (!deepEqual(next, tgt.obj)) updateObject(kc.cluster, next);
+  kc.changed();
+  return { code: 0, stdout: `${tgt.label} scaled\n`, stderr: '' };
+}

@@ -3,7 +3,7 @@ import type { CommandResult } from '../../api.ts';
 import type { KubeObject } from '../types.ts';
 import { restartSlot } from '../reconcile.ts';
 import { getObject, listObjects, updateObject } from '../store.ts';
-import { arr, clone, isObject, str } from '../util.ts';
+import { arr, clone, isObject, minorOf, str } from '../util.ts';
 import { bool, flag } from './args.ts';
 import { done, newOut, type Kc } from './kc.ts';
 
@@ -71,7 +71,12 @@ export function drain(kc: Kc): CommandResult {
       o.code = 1;
       continue;
     }
-    if (daemon.length) o.err.push(`Warning: ignoring DaemonSet-managed Pods: ${daemon.map(podName).join(', ')}\n`);
+    const warnings: string[] = [];
+    if (daemon.length) warnings.push(`ignoring DaemonSet-managed Pods: ${daemon.map(podName).join(', ')}`);
+    if (local.length) warnings.push(`deleting Pods with local storage: ${local.map(podName).join(', ')}`);
+    if (bare.length) warnings.push(`deleting Pods that declare no controller: ${bare.map(podName).join(', ')}`);
+    // kubectl printed "WARNING:" until 1.24, "Warning:" since
+    if (warnings.length) o.err.push(`${minorOf(kc.clientVersion) >= 25 ? 'Warning' : 'WARNING'}: ${warnings.join('; ')}\n`);
     const now = kc.sim.now();
     for (const p of evict) o.out.push(`evicting pod ${podName(p)}\n`);
     for (const p of evict) {

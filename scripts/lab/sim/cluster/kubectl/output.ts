@@ -5,6 +5,7 @@ import type { ResourceType } from '../resources.ts';
 import { qualifiedName } from '../resources.ts';
 import { renderJsonPath, JsonPathError } from '../jsonpath.ts';
 import { sortKeys } from '../util.ts';
+import { formatTable } from '../table.ts';
 
 export const toJson = (v: unknown): string => JSON.stringify(sortKeys(v), null, 4) + '\n';
 export const toYaml = (v: unknown): string => YAML.stringify(sortKeys(v), { indentSeq: false, lineWidth: 0 });
@@ -19,6 +20,19 @@ export function printStructured(format: string, objects: KubeObject[], single: b
   if (format === 'json') return { out: toJson(data) };
   if (format === 'yaml') return { out: toYaml(data) };
   if (format === 'name') return { out: objects.map((o) => { const t = typeOf(o); return t ? nameOf(t, o) : `${o.kind.toLowerCase()}/${o.metadata.name}`; }).join('\n') + (objects.length ? '\n' : '') };
+  const cc = /^custom-columns=(.*)$/s.exec(format);
+  if (cc) {
+    const cols = cc[1].split(',').map((c) => {
+      const i = c.indexOf(':');
+      return { header: c.slice(0, i), expr: c.slice(i + 1) };
+    });
+    if (cols.some((c) => !c.header || !c.expr)) return { out: '', err: `error: custom-columns format specified but no custom columns given\n` };
+    const rows = objects.map((o) => cols.map((c) => {
+      const v = renderJsonPath(`{${c.expr.startsWith('.') || c.expr.startsWith('$') ? c.expr : `.${c.expr}`}}`, sortKeys(o));
+      return v === '' ? '<none>' : v.replace(/ /g, ',');
+    }));
+    return { out: formatTable(cols.map((c) => c.header), rows) };
+  }
   const m = /^(jsonpath|jsonpath-as-json)=(.*)$/s.exec(format);
   if (m) {
     try {

@@ -53,7 +53,11 @@ export async function readSources(kc: Kc): Promise<{ docs: Doc[]; error?: string
       const a = await answerHttp(kc.sim, new URL(f));
       if (!a || a.error) {
         const u = new URL(f);
-        return { docs, error: `error: unable to read URL "${f}", server reported Get "${f}": dial tcp: lookup ${u.hostname} on 127.0.0.1:53: read udp 127.0.0.1:39611->127.0.0.1:53: read: connection refused` };
+        const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+        const why = a?.error === 'timeout' ? `dial tcp ${u.hostname}:${port}: i/o timeout`
+          : a?.error === 'refused' ? `dial tcp ${u.hostname}:${port}: connect: connection refused`
+            : `dial tcp: lookup ${u.hostname} on 127.0.0.1:53: read udp 127.0.0.1:39611->127.0.0.1:53: read: connection refused`;
+        return { docs, error: `error: Get "${f}": ${why}` };
       }
       if (a.status !== 200) return { docs, error: `error: unable to read URL "${f}", server reported ${a.status} ${a.status === 404 ? 'Not Found' : 'Error'}, status code=${a.status}` };
       texts = [{ text: a.body, source: f }];

@@ -6,6 +6,7 @@
 import type { KubeObject } from '../types.ts';
 import { groupVersion } from '../resources.ts';
 import { isObject, minorOf } from '../util.ts';
+import { unknownField } from './fields.ts';
 
 interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
 type Validatable = { validate(): void };
@@ -57,6 +58,14 @@ export async function validateObject(obj: KubeObject, source: string, version: s
   if (missing.length) return `error: error validating "${source}": error validating data: [${missing.join(', ')}]; if you choose to ignore these errors, turn validation off with --validate=false`;
   if (!isObject(obj.metadata) || !obj.metadata.name) {
     return `error: error when retrieving current configuration of:\nResource: "${obj.kind}", GroupVersionKind: "${obj.apiVersion}, Kind=${obj.kind}"\nName: "", Namespace: ""\nfrom server for: "${source}": resource name may not be empty`;
+  }
+  const unknown = unknownField(obj as unknown as Record<string, unknown>, obj.kind);
+  if (unknown) {
+    if (minorOf(version) >= 25) {
+      const full = `${unknown.path ? `${unknown.path.replace(/\[\d+\]/g, '')}.` : ''}${unknown.field}`;
+      return `Error from server (BadRequest): error when ${verb === 'applying' ? 'creating' : verb} "${source}": ${obj.kind} in version "${groupVersion(obj.apiVersion).version}" cannot be handled as a ${obj.kind}: strict decoding error: unknown field "${full}"`;
+    }
+    return `error: error validating "${source}": error validating data: ValidationError(${obj.kind}${unknown.path ? `.${unknown.path}` : ''}): unknown field "${unknown.field}" in ${unknown.typeName}; if you choose to ignore these errors, turn validation off with --validate=false`;
   }
   const Model = await modelFor(obj.apiVersion, obj.kind);
   if (!Model) return undefined;

@@ -39,12 +39,7 @@ function apiOn(ctx: SimContext, hostName: string, port: number, url: string, add
   const refused: ApiReach = { ok: false, error: `Get "${url}": dial tcp ${addr}: connect: connection refused` };
   if (!c.initialized || !c.controlPlaneHosts.includes(hostName)) return refused;
   const kubeletUp = peer.runtime().services.kubelet?.active === 'active';
-  let manifest: string | undefined;
-  try {
-    manifest = readHostFile({ path: peer.path } as SimContext, '/etc/kubernetes/manifests/kube-apiserver.yaml');
-  } catch {
-    manifest = undefined;
-  }
+  const manifest = readHostFile(peer, '/etc/kubernetes/manifests/kube-apiserver.yaml');
   if (!kubeletUp || !manifest) return refused;
   const securePort = Number(/--secure-port=(\d+)/.exec(manifest)?.[1] ?? 6443);
   if (securePort !== port) return refused;

@@ -13,8 +13,8 @@ export const kubeadmCommand: Handler = async (ctx) => {
   const firstReal = args.findIndex((a) => !a.startsWith('-'));
   const [sub, ...rest] = firstReal >= 0 ? [args[firstReal], ...args.slice(0, firstReal), ...args.slice(firstReal + 1)] : [undefined];
   if (!ctx.persist().rpms.kubeadm) ctx.log(`${ctx.host.name}: kubeadm run without the kubeadm rpm installed (unit test?)`);
-  const needsRoot = ['init', 'join', 'reset'].includes(sub ?? '');
-  if (needsRoot && ctx.uid !== 0 && sub !== 'init' && sub !== 'join') {
+  // init and join report it among their preflight errors; reset checks it first
+  if (sub === 'reset' && ctx.uid !== 0) {
     return fail(1, `[preflight] Running pre-flight checks\nerror execution phase preflight: [preflight] Some fatal errors occurred:\n\t[ERROR IsPrivilegedUser]: user is not running as root\n[preflight] If you know what you are doing, you can make a check non-fatal with \`--ignore-preflight-errors=...\`\n${STACK_HINT}\n`);
   }
   switch (sub) {

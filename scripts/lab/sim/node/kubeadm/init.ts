@@ -1,6 +1,6 @@
 /** `kubeadm init`: flags/--config, preflight, images, PKI, kubeconfigs, kubelet, static pods, cluster objects, join commands. */
 import fs from 'node:fs';
-import { fail, ok, type CommandResult, type SimContext } from '../../api.ts';
+import { fail, ok, unsupported, type CommandResult, type SimContext } from '../../api.ts';
 import { emptyCluster } from '../../cluster/types.ts';
 import { parseKubeVersion } from '../../data/images.ts';
 import { osPrettyName, kernelOf } from '../docker.ts';
@@ -138,6 +138,8 @@ export async function kubeadmInit(ctx: SimContext, args: string[]): Promise<Comm
     if (e instanceof FlagError) return fail(1, `${e.message}\nTo see the stack trace of this error execute with --v=5 or higher\n`);
     throw e;
   }
+  // a dry run prints manifests instead of acting: not simulated
+  if (boolFlag(p, 'dry-run')) return unsupported(ctx);
   const kv = kubeadmVersion(ctx);
   const kMinor = minorOf(kv);
   const cfg = loadConfig(ctx, flag(p, 'config'), kMinor);
@@ -211,7 +213,7 @@ export async function kubeadmInit(ctx: SimContext, args: string[]): Promise<Comm
     ctx.save();
     return fail(1, `${stderr}error execution phase wait-control-plane: couldn't initialize a Kubernetes cluster\n${STACK_HINT}\n`, out + kubeletTimeoutText(rt, minor, !kubeletState.ok));
   }
-  if (minor >= 30) out += `[kubelet-check] The kubelet is healthy after 1.002${String(ctx.now() % 1000).padStart(3, '0')}ms\n[api-check] Waiting for a healthy API server. This can take up to 4m0s\n[api-check] The API server is healthy after 6.50${String(ctx.now() % 10000).padStart(4, '0')}s\n`;
+  if (minor >= 30) out += `[kubelet-check] The kubelet is healthy after 501.${String(ctx.now() % 1000000).padStart(6, "0")}ms\n[api-check] Waiting for a healthy API server. This can take up to 4m0s\n[api-check] The API server is healthy after 6.50${String(ctx.now() % 10000).padStart(4, '0')}s\n`;
   else out += `[apiclient] All control plane components are healthy after 6.50${String(ctx.now() % 10000).padStart(4, '0')} seconds\n`;
   // cluster state: a new cluster
   const c = ctx.cluster();

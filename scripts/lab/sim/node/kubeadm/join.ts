@@ -1,8 +1,8 @@
 /** `kubeadm join` for workers and control planes: discovery (token, CA pin), preflight, certs, kubelet TLS bootstrap. */
 import fs from 'node:fs';
 import YAML from 'yaml';
-import { fail, ok, type CommandResult, type SimContext } from '../../api.ts';
-import { objectKey } from '../../cluster/types.ts';
+import { fail, ok, unsupported, type CommandResult, type SimContext } from '../../api.ts';
+import { objectKey, type KubeObject } from '../../cluster/types.ts';
 import { osPrettyName, kernelOf } from '../docker.ts';
 import { evaluateKubelet, restartKubelet } from '../kubelet.ts';
 import { writeHostFile } from '../state.ts';
@@ -105,6 +105,7 @@ export async function kubeadmJoin(ctx: SimContext, args: string[]): Promise<Comm
     if (e instanceof FlagError) return fail(1, `${e.message}\n${STACK_HINT}\n`);
     throw e;
   }
+  if (boolFlag(p, 'dry-run')) return unsupported(ctx);
   const kv = kubeadmVersion(ctx);
   const kMinor = minorOf(kv);
   const cfg = loadConfig(ctx, flag(p, 'config'), kMinor);
@@ -129,7 +130,8 @@ export async function kubeadmJoin(ctx: SimContext, args: string[]): Promise<Comm
   if (dErr) return fail(1, `${stderr}error execution phase preflight: ${dErr}\n${STACK_HINT}\n`, out);
   out += `[preflight] Reading configuration from the cluster...\n[preflight] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n`;
   const minor = minorOf(k8sVersion);
-  if (c.objects[objectKey('Node', undefined, s.nodeName)]) {
+  const existing = c.objects[objectKey('Node', undefined, s.nodeName)];
+  if (existing && nodeStillReady(ctx, existing)) {
     ctx.log(`${ctx.host.name}: kubeadm join: a Node named ${s.nodeName} already exists`);
     return fail(1, `${stderr}error execution phase kubelet-start: a Node with name "${s.nodeName}" and status "Ready" already exists in the cluster. You must delete the existing Node or change the name of this new joining Node\n${STACK_HINT}\n`, out);
   }
@@ -219,6 +221,15 @@ export async function kubeadmJoin(ctx: SimContext, args: string[]): Promise<Comm
   return ok(out, stderr);
 }
 
+/** A Node of the same name blocks a join only while it is Ready (its host's kubelet runs). */
+function nodeStillReady(ctx: SimContext, node: KubeObject): boolean {
+  const addrs = ((node.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address);
+  const owner = ctx.hosts().find((h) => addrs.includes(h.address));
+  if (!owner || owner.name === ctx.host.name) return false;
+  const peer = ctx.peer(owner.name);
+  return peer?.running === true && peer.runtime().services.kubelet?.active === 'active';
+}
+
 const clusterHasCpEndpoint = (c: ReturnType<SimContext['cluster']>): boolean => {
   const cc = c.objects[objectKey('ConfigMap', 'kube-system', 'kubeadm-config')];
   const text = (cc?.data as Record<string, string> | undefined)?.ClusterConfiguration ?? '';
@@ -244,7 +255,7 @@ async function kubeletStart(ctx: SimContext, s: JoinSpec, rt: { runtime: 'docker
     out += kubeletTimeoutText(rt, minor, true).split('\n\n\tUnfortunately')[0] + '\n';
     return { ok: false, out };
   }
-  if (minor >= 30) out += `[kubelet-check] The kubelet is healthy after 1.001${String(ctx.now() % 1000).padStart(3, '0')}ms\n[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n`;
+  if (minor >= 30) out += `[kubelet-check] The kubelet is healthy after 501.${String(ctx.now() % 1000000).padStart(6, "0")}ms\n[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n`;
   return { ok: true, out };
 }
 

@@ -53,6 +53,11 @@ function keyPool(): Promise<string[]> {
   return pool;
 }
 
+/** Fill the key pool ahead of the first `kubeadm init` (the lab daemon may call this at start). */
+export async function warmKeyPool(): Promise<void> {
+  await keyPool();
+}
+
 async function newKey(file: string, fresh = false): Promise<void> {
   let pem: string;
   if (fresh) pem = await rsaKey();

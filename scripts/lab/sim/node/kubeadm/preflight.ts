@@ -137,7 +137,7 @@ export function runChecks(ctx: SimContext, inp: CheckInput): PreflightResult {
     errors.push({ name: 'FileExisting-conntrack', msg: 'conntrack not found in system path' });
   }
   if (!rpms.socat && !hostFileExists(ctx, '/usr/bin/socat')) warnings.push({ name: 'FileExisting-socat', msg: 'socat not found in system path' });
-  if (!inp.join || inp.controlPlane) hostnameCheck(ctx, inp.nodeName, warnings);
+  hostnameCheck(ctx, inp.nodeName, warnings);
   kubeletVersionCheck(ctx, inp.k8sVersion, inp.minor, errors);
   if (rpms.kubelet && !enabled(ctx, 'kubelet')) warnings.push({ name: 'Service-Kubelet', msg: `kubelet service is not enabled, please run 'systemctl enable kubelet.service'` });
   if (kubeletUp) errors.push({ name: 'Port-10250', msg: 'Port 10250 is in use' });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fail, ok, type CommandResult, type SimContext } from '../../api.ts';
 import { readHostFile, setService } from '../state.ts';
 import { table } from '../table.ts';
-import { FlagError, boolFlag, flag, parseFlags } from './args.ts';
+import { FlagError, boolFlag, parseFlags } from './args.ts';
 import { kubeadmMinor, STACK_HINT } from './common.ts';
 import { certInfo } from './pki.ts';
 import { shortHuman } from './tokens.ts';
@@ -134,4 +134,3 @@ export async function certsCheckExpiration(ctx: SimContext): Promise<CommandResu
   return ok(out);
 }
 
-export { flag };

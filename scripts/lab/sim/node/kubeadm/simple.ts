@@ -120,7 +120,7 @@ ${v4 ? 'encryptionAlgorithm: RSA-2048\n' : ''}etcd:
     dataDir: /var/lib/etcd
 imageRepository: ${repo}
 kind: ClusterConfiguration
-kubernetesVersion: ${minor <= 23 ? `1.${minor}.0` : `${minor}.0`.replace(/^/, '1.')}
+kubernetesVersion: 1.${minor}.0
 networking:
   dnsDomain: cluster.local
   serviceSubnet: 10.96.0.0/12

@@ -15,6 +15,8 @@ const plain = (msg: string, stdout = ''): CommandResult => fail(1, `${msg}\n${ST
 function adminClient(ctx: SimContext, kubeconfig: string, what: string, urlPath: string): { server: string } | CommandResult {
   const text = readHostFile(ctx, kubeconfig);
   if (text === undefined) return plain(`failed to load admin kubeconfig: open ${kubeconfig}: no such file or directory`);
+  // admin.conf is 0600 root
+  if (ctx.uid !== 0 && kubeconfig.startsWith('/etc/kubernetes/')) return plain(`failed to load admin kubeconfig: open ${kubeconfig}: permission denied`);
   const server = /server:\s*https:\/\/(\S+)/.exec(text)?.[1];
   if (!server) return plain(`failed to load admin kubeconfig: invalid configuration: no server found for cluster "kubernetes"`);
   const reach = reachApiServer(ctx, server, urlPath);
