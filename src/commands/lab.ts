@@ -27,16 +27,17 @@ export function defineLab(program: Command): void {
     .option('--cpus <list>', 'CPU count per host, comma-separated (the last one repeats)', '2')
     .option('--memory-mib <mib>', 'memory per host', '4096')
     .action(async (n: string, o: { os: string; latencyMs: string; registryView: string; cpus: string; memoryMib: string }) => {
-      requireRoot();
       const count = int('N', 1)(n);
       if (count > 1000) throw new InputError('N: at most 1000 hosts');
       if (o.os !== 'centos7' && o.os !== 'rocky9') throw new InputError(`--os: expected centos7 or rocky9, got ${o.os}`);
       if (o.registryView !== 'cn' && o.registryView !== 'global') throw new InputError(`--registry-view: expected cn or global, got ${o.registryView}`);
       const cpus = o.cpus.split(',').map(int('--cpus', 1));
+      const memoryMiB = int('--memory-mib', 256)(o.memoryMib);
+      const latencyMs = int('--latency-ms', 0)(o.latencyMs);
+      requireRoot();
       const { labUp } = await labModule<typeof import('../../scripts/lab/lab-up.ts')>('lab-up');
       const r = await labUp(process.cwd(), {
-        count, os: o.os, cpus, memoryMiB: int('--memory-mib', 256)(o.memoryMib),
-        latencyMs: int('--latency-ms', 0)(o.latencyMs), registryView: o.registryView,
+        count, os: o.os, cpus, memoryMiB, latencyMs, registryView: o.registryView,
       }).catch((e: unknown) => {
         throw new UserError(`lab up failed: ${e instanceof Error ? e.message : String(e)}`);
       });

@@ -175,6 +175,9 @@ describe('kubectl apply', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'ippool.crd.projectcalico.org/default-ipv4-ippool created\n' });
     r = await kubectl(lab, 'master', ['get', 'ippools', '-o', 'name']);
     expect(r.stdout).toBe('ippool.crd.projectcalico.org/default-ipv4-ippool\n');
+    // custom resources are checked against the CRD's schema
+    r = await kubectl(lab, 'master', ['apply', '-f', '-'], YAML.stringify({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'bad' }, spec: { blockSize: '26', ipipMode: 'Sometimes' } }));
+    expect(r).toMatchObject({ code: 1, stderr: 'The IPPool "bad" is invalid: [spec.cidr: Required value, spec.blockSize: Invalid value: "string": spec.blockSize in body must be of type integer: "string", spec.ipipMode: Unsupported value: "Sometimes": supported values: "Never", "Always", "CrossSubnet"]\n' });
     const bad = YAML.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ image: 'nginx' }] } } } });
     r = await kubectl(lab, 'master', ['apply', '-f', '-'], bad);
     expect(r).toMatchObject({ code: 1, stdout: '' });

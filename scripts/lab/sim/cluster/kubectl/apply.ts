@@ -8,6 +8,7 @@ import { flag } from './args.ts';
 import { done, newOut, type Kc, type Out } from './kc.ts';
 import { readSources, type Doc } from './sources.ts';
 import { validateObject } from './validate.ts';
+import { validateCustom } from './crvalidate.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 type Verb = 'apply' | 'create' | 'replace' | 'delete';
@@ -86,6 +87,13 @@ export async function fromFiles(kc: Kc, verb: Verb): Promise<CommandResult> {
       errors.push(mappingError(kc, doc));
       continue;
     }
+    if (verb !== 'delete' && isCustom(t)) {
+      const err = validateCustom(kc.cluster, obj);
+      if (err) {
+        errors.push(err);
+        continue;
+      }
+    }
     if (verb !== 'delete' && validateOn && !isCustom(t)) {
       const err = await validateObject(obj, doc.source, kc.cluster.kubernetesVersion, verb === 'replace' ? 'replacing' : verb === 'create' ? 'creating' : 'applying');
       if (err) {
@@ -115,7 +123,7 @@ export async function fromFiles(kc: Kc, verb: Verb): Promise<CommandResult> {
   if (src.error) errors.push(src.error.replace(/^error: /, ''));
   if (errors.length) {
     // one error reads "error: ..."; several are listed one per line (kubectl's aggregate)
-    o.err.push(errors.length === 1 && !errors[0].startsWith('Error from server') && !errors[0].startsWith('The ') ? `error: ${errors[0]}\n` : errors.map((e) => `${e}\n`).join(''));
+    o.err.push(errors.length === 1 && !/^(Error from server|The \S+ "[^"]*" is invalid)/.test(errors[0]) ? `error: ${errors[0]}\n` : errors.map((e) => `${e}\n`).join(''));
     o.code = 1;
   }
   kc.changed();
