@@ -94,6 +94,10 @@ export function writeSeed(dir: string, h: LabHost): void {
   put('sys/class/net/eth0/address', h.mac + '\n', 0o444);
   put('sys/class/net/eth0/operstate', 'up\n', 0o444);
   put('sys/class/net/lo/address', '00:00:00:00:00:00\n', 0o444);
+  // glibc's get_nprocs (getconf _NPROCESSORS_ONLN, python os.cpu_count) reads these
+  const range = h.cpus > 1 ? `0-${h.cpus - 1}` : '0';
+  for (const f of ['online', 'possible', 'present']) put(`sys/devices/system/cpu/${f}`, range + '\n', 0o444);
+  for (let i = 0; i < h.cpus; i++) fs.mkdirSync(path.join(dir, `sys/devices/system/cpu/cpu${i}`), { recursive: true });
   fs.mkdirSync(path.join(dir, 'sys/module'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'sys/fs/cgroup'), { recursive: true });
 }

@@ -61,8 +61,9 @@ describe('lab up', () => {
   it('gives each host its own host key, MAC, product_uuid and a fresh hostname', async () => {
     const state = readLabState(lab.paths.labJson)!;
     for (const h of state.hosts) {
-      const r = await lab.ssh(h.address, 'hostname; cat /sys/class/net/eth0/address /sys/class/dmi/id/product_uuid; ip -o link show eth0');
-      const [hostname, mac, uuid, link] = r.stdout.split('\n');
+      const r = await lab.ssh(h.address, 'hostname; cat /sys/class/net/eth0/address /sys/class/dmi/id/product_uuid; ip -o link show eth0; getconf _NPROCESSORS_ONLN; grep -c ^processor /proc/cpuinfo');
+      const [hostname, mac, uuid, link, online, listed] = r.stdout.split('\n');
+      expect([online, listed]).toEqual([String(h.cpus), String(h.cpus)]);
       expect(hostname).toBe('localhost.localdomain');
       expect(mac).toBe(h.mac);
       expect(uuid).toBe(h.productUuid);

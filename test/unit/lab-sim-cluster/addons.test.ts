@@ -60,7 +60,9 @@ describe('metrics-server and kubectl top', () => {
     for (const c of csrs) expect(c[2]).toBe('kubernetes.io/kubelet-serving');
     expect(csrs.map((c) => c.at(-1))).toEqual(['Pending', 'Pending']);
     expect((await kubectl(lab, 'master', ['top', 'nodes'])).code).toBe(1);
-    r = await kubectl(lab, 'master', ['certificate', 'approve', ...csrs.map((c) => c[0])]);
+    const names = (await kubectl(lab, 'master', ['get', 'csr', '-o', 'name'])).stdout.trim().split('\n');
+    expect(names).toEqual(csrs.map((c) => `certificatesigningrequest.certificates.k8s.io/${c[0]}`));
+    r = await kubectl(lab, 'master', ['certificate', 'approve', ...names]);
     expect(r.stdout).toBe(csrs.map((c) => `certificatesigningrequest.certificates.k8s.io/${c[0]} approved\n`).join(''));
     r = await kubectl(lab, 'master', ['get', 'csr', '--no-headers']);
     expect(rows(r.stdout, 'csr-').map((c) => c.at(-1))).toEqual(['Approved,Issued', 'Approved,Issued']);

@@ -182,7 +182,8 @@ export function certificate(kc: Kc): CommandResult {
   const [, sub, ...names] = kc.args.words;
   if (sub !== 'approve' && sub !== 'deny') return { code: 127, stdout: '', stderr: `lab: unsupported command: kubectl ${kc.sim.argv.slice(1).join(' ')}\n` };
   const o = newOut();
-  for (const n of names) {
+  // `kubectl get csr -o name | xargs kubectl certificate approve` passes TYPE/NAME
+  for (const n of names.map((x) => x.replace(/^[^/]+\//, ''))) {
     const csr = getObject(kc.cluster, 'CertificateSigningRequest', undefined, n);
     if (!csr) {
       o.err.push(`Error from server (NotFound): certificatesigningrequests.certificates.k8s.io "${n}" not found\n`);
