@@ -102,13 +102,4 @@ describe('the shim client', () => {
     expect(r.exitCode).toBe(127);
     expect(Buffer.from(r.stderr).toString()).toMatch(/^lab: simulator unreachable/);
   });
-
-  it('costs well under 50 ms per call', async () => {
-    handler = async () => ({ code: 0, stdout: 'ok\n' });
-    const n = 20;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) await shim('tool', []);
-    const per = (performance.now() - t0) / n;
-    expect(per).toBeLessThan(50);
-  });
 });
