@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
-import { withCommon } from './common.ts';
-import { UserError } from '../errors.ts';
+import { withCommon, type CommonOptions } from './common.ts';
+import { InputError } from '../errors.ts';
 
 export function defineKubeconfig(program: Command): void {
   withCommon(program.command('kubeconfig').description('write the admin kubeconfig locally (server = controlPlaneEndpoint)'))
-    .option('--out <file>', 'where to write it')
-    .option('--merge', 'merge into ~/.kube/config under the cluster name')
-    .action(async () => {
-      throw new UserError('kubeconfig is not implemented yet');
+    .option('--out <file>', 'where to write it (default .kubeforge/clusters/<name>/admin.conf; with --merge: the file to merge into)')
+    .option('--merge', 'add it to ~/.kube/config (or $KUBECONFIG\'s first file) under the cluster\'s name, keeping every other entry')
+    .action(async (opts: CommonOptions & { out?: string; merge?: boolean }) => {
+      if (opts.output !== 'text' && opts.output !== 'json') throw new InputError(`--output must be text or json, not "${opts.output}"`);
+      // loaded on use, so `kubeforge --help` stays fast
+      const { runKubeconfig } = await import('../cluster/kubeconfig-run.ts');
+      process.exitCode = await runKubeconfig({ inventory: opts.inventory, output: opts.output, out: opts.out, merge: opts.merge === true });
     });
 }

@@ -6,6 +6,7 @@
 import type { Cluster } from '../inventory/model.ts';
 import { initMasterOf } from '../inventory/model.ts';
 import { UserError } from '../errors.ts';
+import type { Host } from '../hosts/host.ts';
 import type { HostFacts, Phase } from '../phases/types.ts';
 import { gatherAllFacts } from './facts-all.ts';
 import { HostPool, passwordEnvNames } from './host-pool.ts';
@@ -35,6 +36,15 @@ export interface ConvergeOptions {
   skipUnreachable?: boolean;
   /** where notices go (skipped hosts); default stderr */
   notify?: (line: string) => void;
+  /** after a successful run, before the connections close: work over the same hosts (journaled under `label`) */
+  afterSuccess?: (ctx: AfterRun) => Promise<void>;
+}
+
+export interface AfterRun {
+  /** the cluster as run (unreachable workers skipped) */
+  cluster: Cluster;
+  host: (name: string, label: string) => Host;
+  runDir: string;
 }
 
 export interface ConvergeOutcome extends RunOutcome {
@@ -78,6 +88,18 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
       runtimeEnv,
       failFast: o.failFast,
     });
+    if (out.ok && o.afterSuccess) {
+      await o.afterSuccess({
+        cluster,
+        runDir: journal.dir,
+        host: (name, label) => {
+          const h = journaled.get(name);
+          if (!h) throw new Error(`unknown host ${name}`);
+          h.label = label;
+          return h;
+        },
+      });
+    }
     return { ...out, facts, runDir: journal.dir };
   } finally {
     interrupt.dispose();

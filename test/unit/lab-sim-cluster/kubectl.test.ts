@@ -163,7 +163,7 @@ describe('kubectl apply', () => {
   it('a custom resource before its CRD is rejected; validation errors are the API server\'s', async () => {
     cl = makeCluster();
     const { lab } = cl;
-    const pool = YAML.stringify({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'default-ipv4-ippool' }, spec: { cidr: '172.168.0.0/16' } });
+    const pool = YAML.stringify({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'extra-ipv4-ippool' }, spec: { cidr: '172.169.0.0/16' } });
     let r = await kubectl(lab, 'master', ['apply', '-f', '-'], pool);
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'error: unable to recognize "STDIN": no matches for kind "IPPool" in version "crd.projectcalico.org/v1"\n' });
     // the CRD and the CR in one run: the CR is still unknown to that run's discovery
@@ -172,9 +172,10 @@ describe('kubectl apply', () => {
     expect(r.stdout).toContain('customresourcedefinition.apiextensions.k8s.io/ippools.crd.projectcalico.org created\n');
     expect(r.stderr).toContain('no matches for kind "IPPool" in version "crd.projectcalico.org/v1"');
     r = await kubectl(lab, 'master', ['apply', '-f', '-'], pool);
-    expect(r).toMatchObject({ code: 0, stdout: 'ippool.crd.projectcalico.org/default-ipv4-ippool created\n' });
+    expect(r).toMatchObject({ code: 0, stdout: 'ippool.crd.projectcalico.org/extra-ipv4-ippool created\n' });
+    // calico-node made the default pool (CALICO_IPV4POOL_CIDR) on its first start
     r = await kubectl(lab, 'master', ['get', 'ippools', '-o', 'name']);
-    expect(r.stdout).toBe('ippool.crd.projectcalico.org/default-ipv4-ippool\n');
+    expect(r.stdout).toBe('ippool.crd.projectcalico.org/default-ipv4-ippool\nippool.crd.projectcalico.org/extra-ipv4-ippool\n');
     // custom resources are checked against the CRD's schema
     r = await kubectl(lab, 'master', ['apply', '-f', '-'], YAML.stringify({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'bad' }, spec: { blockSize: '26', ipipMode: 'Sometimes' } }));
     expect(r).toMatchObject({ code: 1, stderr: 'The IPPool "bad" is invalid: [spec.cidr: Required value, spec.blockSize: Invalid value: "string": spec.blockSize in body must be of type integer: "string", spec.ipipMode: Unsupported value: "Sometimes": supported values: "Never", "Always", "CrossSubnet"]\n' });

@@ -7,6 +7,7 @@
  */
 import type { SimContext } from '../api.ts';
 import { ipInPool, poolOf } from './calico.ts';
+import { ensureDefaultIpPool } from './ippool.ts';
 import { deriveObjects, ensureCniConfig, ensureSystemObjects } from './derive.ts';
 import { ensureServingCsrs, deriveNode, nodeViews } from './nodestate.ts';
 import { staticManifests } from './nodes.ts';
@@ -48,6 +49,7 @@ export function reconcile(sim: SimContext): ClusterView {
     nv.ready = !nv.kubeletActive ? 'Unknown' : nv.cniReady ? 'True' : 'False';
     if (nv.cniReady && nv.peer?.running) ensureCniConfig(nv.peer, pool);
   }
+  if (nodes.some((nv) => nv.cniReady)) ensureDefaultIpPool(c, daemonSets.find((d) => d.metadata.name === 'calico-node'), pool);
   const derivedNodes = new Map(nodes.map((nv) => [nv.name, deriveNode(c, nv)]));
   ensureServingCsrs(c, nodes);
 

@@ -83,8 +83,8 @@ export const crictlCommand: Handler = async (ctx) => {
   const [sub, ...rest] = g.args;
   const cliVersion = ctx.persist().rpms['cri-tools']?.version ?? '1.26.0';
   if (sub === '--version' || sub === '-v') return ok(`crictl version v${cliVersion}\n`);
-  const kind: 'runtime' | 'image' = sub === 'images' || sub === 'pull' || sub === 'rmi' || sub === 'img' ? 'image' : 'runtime';
-  if (!['version', 'info', 'images', 'img', 'pull', 'ps', 'rmi', 'pods'].includes(sub ?? '')) return unsupported(ctx);
+  const kind: 'runtime' | 'image' = sub === 'images' || sub === 'pull' || sub === 'rmi' || sub === 'img' || sub === 'inspecti' ? 'image' : 'runtime';
+  if (!['version', 'info', 'images', 'img', 'pull', 'ps', 'rmi', 'pods', 'inspecti'].includes(sub ?? '')) return unsupported(ctx);
   if (ctx.uid !== 0) return fail(1, `FATA[${ts()}] validate service connection: validate CRI v1 ${kind} API for endpoint "unix:///run/containerd/containerd.sock": rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: permission denied" \n`);
   const c = connect(ctx, kind, g);
   if (!c.status.ok) return fail(1, fatal(c, kind));
@@ -142,6 +142,23 @@ export const crictlCommand: Handler = async (ctx) => {
       const p = pullInto(ctx, st.runtime === 'docker' ? 'docker' : 'containerd', name);
       if (!p.ok) return fail(1, `${c.stderr}E1123 00:00:00.000000    1234 remote_image.go:180] "PullImage from image service failed" err="${criPullError(p).replace(/"/g, '\\"')}" image="${name}"\nFATA[${ts()}] pulling image: ${criPullError(p)} \n`);
       return ok(`Image is up to date for ${p.digest}\n`, c.stderr);
+    }
+    case 'inspecti': {
+      // crictl inspecti: the CRI ImageStatus of each image as JSON; a missing one is fatal
+      const names = rest.filter((a) => !a.startsWith('-'));
+      if (names.length === 0) return fail(1, `${c.stderr}FATA[${ts()}] ID cannot be empty \n`);
+      const all = listImages(ctx, store);
+      let out = '';
+      for (const n of names) {
+        const r = parseImageRef(n);
+        const img = all.find((i) => (r !== undefined && i.ref === r.full) || i.id === n || i.id.slice(7).startsWith(n));
+        if (!img) return fail(1, `${c.stderr}FATA[${ts()}] no such image "${n}" present \n`, out);
+        const tags = all.filter((i) => i.id === img.id).map((i) => i.ref);
+        const repo = img.ref.replace(/:[^:/]*$/, '');
+        const status = { id: img.id, repoTags: tags, repoDigests: [`${repo}@${img.digest}`], size: String(Math.round(img.sizeMB * 1e6)), uid: null, username: '', spec: null, pinned: /pause/.test(img.ref) };
+        out += JSON.stringify({ status }, null, 2) + '\n';
+      }
+      return ok(out, c.stderr);
     }
     case 'rmi': {
       let out = '';

@@ -255,7 +255,7 @@ export const dockerCommand: Handler = async (ctx) => {
     const t = infoText(ctx);
     return ok(t.out, t.err);
   }
-  const known = ['pull', 'images', 'image', 'ps', 'rmi', 'container', 'tag'];
+  const known = ['pull', 'images', 'image', 'ps', 'rmi', 'container', 'tag', 'inspect'];
   if (!known.includes(sub ?? '')) return unsupported(ctx);
   if (!dockerRunning(ctx)) return fail(1, `${NOT_RUNNING}\n`);
   switch (sub) {
@@ -268,7 +268,11 @@ export const dockerCommand: Handler = async (ctx) => {
       if (rest[0] === 'pull') return pull(ctx, rest.slice(1));
       if (rest[0] === 'rm') return rmi(ctx, rest.slice(1));
       if (rest[0] === 'tag') return tag(ctx, rest.slice(1));
+      if (rest[0] === 'inspect') return inspectImages(ctx, rest.slice(1));
       return unsupported(ctx);
+    case 'inspect':
+      // only images are inspectable here; a container name falls through to "No such object"
+      return inspectImages(ctx, rest, 'object');
     case 'ps':
       return ps(ctx, rest);
     case 'container':
@@ -305,4 +309,30 @@ function tag(ctx: SimContext, args: string[]): CommandResult {
   if (!found) return fail(1, `Error response from daemon: No such image: ${src}\n`);
   tagImage(ctx, 'docker', found.ref, d.full);
   return ok('');
+}
+
+/** docker image inspect / docker inspect: a JSON array of the found images; missing ones are errors (exit 1). */
+function inspectImages(ctx: SimContext, args: string[], noun: 'image' | 'object' = 'image'): CommandResult {
+  const fmt = formatFlag(args);
+  const names = args.filter((a, i) => !a.startsWith('-') && !(fmt !== undefined && a === fmt && /^(-f|--format)$/.test(args[i - 1] ?? '')));
+  if (names.length === 0) {
+    return fail(1, `"docker ${noun === 'image' ? 'image inspect' : 'inspect'}" requires at least 1 argument.\nSee 'docker ${noun === 'image' ? 'image inspect' : 'inspect'} --help'.\n\nUsage:  docker ${noun === 'image' ? 'image inspect' : 'inspect'} [OPTIONS] ${noun === 'image' ? 'IMAGE [IMAGE...]' : 'NAME|ID [NAME|ID...]'}\n\nReturn low-level information on ${noun === 'image' ? 'one or more images' : 'Docker objects'}\n`);
+  }
+  const all = listImages(ctx, 'docker');
+  const found: Record<string, unknown>[] = [];
+  let err = '';
+  for (const n of names) {
+    const r = parseImageRef(n);
+    const img = all.find((i) => (r !== undefined && i.ref === r.full) || i.id === n || i.id.slice(7).startsWith(n));
+    if (!img) { err += `Error: No such ${noun}: ${n}\n`; continue; }
+    const tags = all.filter((i) => i.id === img.id).map((i) => parseImageRef(i.ref)?.familiar ?? i.ref);
+    found.push({
+      Id: img.id, RepoTags: tags, RepoDigests: [`${(parseImageRef(img.ref)?.familiar ?? img.ref).replace(/:[^:/]*$/, '')}@${img.digest}`],
+      Created: new Date(img.created).toISOString(), Size: Math.round(img.sizeMB * 1e6), Os: 'linux', Architecture: 'amd64',
+    });
+  }
+  const out = fmt !== undefined
+    ? found.map((o) => goTemplate(fmt, o) + '\n').join('')
+    : JSON.stringify(found, null, 4) + '\n';
+  return err ? fail(1, err, out) : ok(out);
 }

@@ -2,7 +2,7 @@
 import type { CommandResult } from '../../api.ts';
 import { formatTable } from '../table.ts';
 import { hashHex, matchesRequirements, parseSelector } from '../util.ts';
-import { flag } from './args.ts';
+import { bool, flag } from './args.ts';
 import type { Kc } from './kc.ts';
 
 const NOT_AVAILABLE: CommandResult = { code: 1, stdout: '', stderr: 'error: Metrics API not available\n' };
@@ -23,7 +23,7 @@ export function top(kc: Kc): CommandResult {
       const mem = 600 + pods * 45 + jitter(`${n.name}/mem`, 120);
       return [n.name, `${cpu}m`, `${Math.round((cpu / (n.peer.host.cpus * 1000)) * 100)}%`, `${mem}Mi`, `${Math.round((mem / n.peer.host.memoryMiB) * 100)}%`];
     });
-    return { code: 0, stdout: formatTable(['NAME', 'CPU(cores)', 'CPU%', 'MEMORY(bytes)', 'MEMORY%'], rows), stderr: '' };
+    return { code: 0, stdout: formatTable(bool(kc.args, 'no-headers') ? undefined : ['NAME', 'CPU(cores)', 'CPU%', 'MEMORY(bytes)', 'MEMORY%'], rows), stderr: '' };
   }
   if (/^(pods?|po)$/.test(what ?? '')) {
     const sel = flag(kc.args, 'selector');
@@ -40,7 +40,7 @@ export function top(kc: Kc): CommandResult {
       return kc.allNamespaces ? [p.pod.metadata.namespace ?? '', ...r] : r;
     });
     const headers = [...(kc.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'CPU(cores)', 'MEMORY(bytes)'];
-    return { code: 0, stdout: formatTable(headers, rows), stderr: '' };
+    return { code: 0, stdout: formatTable(bool(kc.args, 'no-headers') ? undefined : headers, rows), stderr: '' };
   }
   return { code: 127, stdout: '', stderr: `lab: unsupported command: kubectl ${kc.sim.argv.slice(1).join(' ')}\n` };
 }

@@ -1,0 +1,80 @@
+// `join` weeks later: `up` on 3 hosts, every token expired, then a 4th host added (joins alone,
+// the others only get /etc/hosts), again (nothing to do), then with a worker unreachable a 5th
+// host as a new control plane. No token made for a join is left valid.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convergedLab, exec, expireAllTokens, inventoryWith, nodeReady, readRun, runDirs, type Run, type TestLab } from './day2-harness.ts';
+
+let lab: TestLab;
+let inv4 = '';
+let inv5 = '';
+let first: Run;
+let again: Run;
+let withDown: Run;
+let tokensAfter: { tokenId: string; expired: boolean }[] = [];
+
+const JOIN_TIMEOUT = 200_000;
+
+beforeAll(async () => {
+  lab = await convergedLab(5, (l) => inventoryWith(l, 'inv3.yaml', ['kf-master01', 'kf-node01', 'kf-node02']));
+  inv4 = inventoryWith(lab, 'inv4.yaml', ['kf-master01', 'kf-node01', 'kf-node02', 'kf-node03']);
+  inv5 = inventoryWith(lab, 'inv5.yaml', ['kf-master01', 'kf-node01', 'kf-node02', 'kf-node03', 'kf-node04'], { 'kf-node04': 'master' });
+  await expireAllTokens(lab);
+  first = await lab.kf(['join', '-i', inv4], { timeout: JOIN_TIMEOUT });
+  again = await lab.kf(['join', '-i', inv4], { timeout: JOIN_TIMEOUT });
+  // an existing worker that cannot be reached must not block adding new hosts
+  const f = await lab.kf(['lab', 'fault', 'drop-ssh', 'kf-node01', '90']);
+  if (f.exitCode !== 0) throw new Error(`drop-ssh: ${f.stderr}`);
+  withDown = await lab.kf(['join', '-i', inv5], { timeout: JOIN_TIMEOUT });
+  const list = await lab.kf(['token', 'list', '-i', inv5, '-o', 'json']);
+  tokensAfter = list.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { tokenId: string; expired: boolean });
+}, 600_000);
+
+afterAll(async () => {
+  await lab?.down();
+}, 60_000);
+
+describe('join after every token expired', () => {
+  it('joins the 4th host', async () => {
+    expect(first.stderr).toBe('');
+    expect(first.exitCode).toBe(0);
+    expect(first.stdout).toMatch(/^joined: kf-node03$/m);
+    expect((await nodeReady(lab))['kf-node03']).toBe('True');
+  });
+
+  it('only /etc/hosts ran on the three existing hosts during the first join', async () => {
+    const joins = runDirs(lab).map(readRun).filter((r) => r.command === 'join');
+    const firstJoin = joins[0];
+    for (const h of ['kf-master01', 'kf-node01', 'kf-node02']) {
+      expect(firstJoin.hosts[h].map((s) => s.id), h).toEqual(['os.hosts']);
+    }
+    expect(firstJoin.hosts['kf-node03'].map((s) => s.id)).toContain('join.kubeadm-join');
+    expect(firstJoin.hosts['kf-node03'].find((s) => s.id === 'join.kubeadm-join')?.status).toBe('done');
+    const hosts = await exec(lab, 'kf-node01', 'cat /etc/hosts');
+    expect(hosts).toMatch(/kf-node03/);
+  });
+
+  it('run again: nothing to do', () => {
+    expect(again.exitCode).toBe(0);
+    const second = runDirs(lab).map(readRun).filter((r) => r.command === 'join')[1];
+    expect(Object.values(second.hosts).flat().filter((s) => s.status === 'done')).toEqual([]);
+    expect(again.stdout).toMatch(/nothing to join/);
+    expect(again.stdout).toMatch(/0 applied/);
+  });
+});
+
+describe('join with a worker down', () => {
+  it('still joins a new control plane, and reports the unreachable worker', async () => {
+    expect(withDown.exitCode, withDown.stdout + withDown.stderr).toBe(0);
+    expect(withDown.stdout + withDown.stderr).toMatch(/skipping.*kf-node01/);
+    expect(withDown.stdout).toMatch(/^joined: kf-node04$/m);
+    const ready = await nodeReady(lab);
+    expect(ready['kf-node04']).toBe('True');
+    const roles = await exec(lab, 'kf-master01', 'kubectl get node kf-node04 --show-labels');
+    expect(roles).toMatch(/node-role\.kubernetes\.io\/(control-plane|master)/);
+  });
+
+  it('leaves no bootstrap token valid', () => {
+    expect(tokensAfter.length).toBeGreaterThan(0);
+    expect(tokensAfter.filter((t) => !t.expired)).toEqual([]);
+  });
+});
