@@ -6,6 +6,9 @@ export type ControlRequest =
   | { op: 'start'; hosts?: string[] }
   | { op: 'reboot'; host: string }
   | { op: 'drop-ssh'; host: string; seconds: number }
+  | { op: 'expire-tokens' }
+  | { op: 'expire-cert-keys' }
+  | { op: 'clock'; host: string; seconds: number }
   | { op: 'status' }
   | { op: 'shutdown' };
 
@@ -15,6 +18,8 @@ export interface ControlAnswer {
   pid?: number;
   errors?: Record<string, string>;
   started?: string[];
+  /** expire-tokens / expire-cert-keys: how many tokens were expired */
+  count?: number;
   hosts?: { name: string; pid?: number; running: boolean }[];
 }
 

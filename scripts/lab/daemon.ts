@@ -22,6 +22,7 @@ import { isAlive, killHost, processesOf, spawnHost, waitPort } from './host-proc
 import { pool, run } from './run.ts';
 import { slotNet } from './slots.ts';
 import type { ControlAnswer, ControlRequest } from './control.ts';
+import { expireAllTokens, expireCertificateKeys } from './sim/node/index.ts';
 
 const lab = labPaths(process.argv[2] ?? process.cwd());
 const initial = readLabState(lab.labJson);
@@ -217,6 +218,21 @@ async function handleControl(req: ControlRequest): Promise<ControlAnswer> {
     case 'drop-ssh':
       dropSsh(req.host, req.seconds);
       return { ok: true };
+    case 'expire-tokens':
+    case 'expire-cert-keys': {
+      // on the in-memory state the shim handlers use, then persisted like any command's change
+      const count = req.op === 'expire-tokens' ? expireAllTokens(cluster) : expireCertificateKeys(cluster);
+      services.saveCluster();
+      return { ok: true, count };
+    }
+    case 'clock': {
+      const e = entries.get(req.host);
+      if (!e?.pid) return { ok: false, error: `host ${req.host} is not running` };
+      const ctx = makeContext(services, { host: e.host, root: `/proc/${e.pid}/root`, argv: ['(lab fault clock)'] });
+      ctx.runtime().clockOffsetSec = req.seconds;
+      ctx.save();
+      return { ok: true };
+    }
     case 'shutdown':
       await Promise.all([...entries.values()].map(async (e) => {
         await killHost(e.pid);

@@ -54,3 +54,12 @@ export async function dropSsh(cwd: string, host: string, seconds: number): Promi
   const a = await control(labPaths(cwd).controlSock, { op: 'drop-ssh', host, seconds });
   if (!a.ok) throw new Error(a.error ?? 'drop-ssh failed');
 }
+
+/** Cluster-state faults (bootstrap tokens, uploaded-certs key) and host clock skew: the daemon holds that state. */
+export async function daemonFault(cwd: string, req: { op: 'expire-tokens' } | { op: 'expire-cert-keys' } | { op: 'clock'; host: string; seconds: number }): Promise<number | undefined> {
+  const lab = labPaths(cwd);
+  if (!fs.existsSync(lab.labJson)) throw new NoLabError('no lab here (run `kubeforge lab up N` first)');
+  const a = await control(lab.controlSock, req);
+  if (!a.ok) throw new Error(a.error ?? `${req.op} failed`);
+  return a.count;
+}

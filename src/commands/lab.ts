@@ -151,6 +151,24 @@ function defineFault(lab: Command): void {
         },
       });
     });
+  const viaDaemon = async (req: Parameters<typeof import('../../scripts/lab/lab-fault.ts').daemonFault>[1]): Promise<void> => {
+    requireRoot();
+    const { daemonFault } = await labModule<typeof import('../../scripts/lab/lab-fault.ts')>('lab-fault');
+    const n = await daemonFault(process.cwd(), req).catch((e: unknown) => {
+      throw new UserError(`${req.op}: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    if (n !== undefined) process.stdout.write(`${n} token(s) expired\n`);
+  };
+  fault.command('expire-tokens').description('every bootstrap token of the lab cluster expires (joins fail)')
+    .action(() => viaDaemon({ op: 'expire-tokens' }));
+  fault.command('expire-cert-keys').description('the uploaded certificates expire (control-plane joins with --certificate-key fail)')
+    .action(() => viaDaemon({ op: 'expire-cert-keys' }));
+  fault.command('clock <host> <seconds>').description("set the host's clock to the machine's plus SECONDS (may be negative)")
+    .action((host: string, seconds: string) => {
+      const n = Number(seconds);
+      if (!Number.isInteger(n)) throw new InputError(`clock: SECONDS must be an integer: ${seconds}`);
+      return viaDaemon({ op: 'clock', host, seconds: n });
+    });
   fault.command('drop-ssh <host> <seconds>')
     .description("kill the host's sshd and its sessions; it comes back after SECONDS")
     .action(async (host: string, seconds: string) => {

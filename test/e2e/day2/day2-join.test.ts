@@ -1,6 +1,8 @@
 // `join` weeks later: `up` on 3 hosts, every token expired, then a 4th host added (joins alone,
 // the others only get /etc/hosts), again (nothing to do), then with a worker unreachable a 5th
-// host as a new control plane. No token made for a join is left valid.
+// host as a new control plane (and one worker's kubelet stopped: reported, not blocking). No token made for a join is left valid.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convergedLab, exec, expireAllTokens, inventoryWith, nodeReady, readRun, runDirs, type Run, type TestLab } from './day2-harness.ts';
 
@@ -21,7 +23,8 @@ beforeAll(async () => {
   await expireAllTokens(lab);
   first = await lab.kf(['join', '-i', inv4], { timeout: JOIN_TIMEOUT });
   again = await lab.kf(['join', '-i', inv4], { timeout: JOIN_TIMEOUT });
-  // an existing worker that cannot be reached must not block adding new hosts
+  // an existing worker that cannot be reached, and one whose kubelet is stopped, must not block adding new hosts
+  await exec(lab, 'kf-node02', 'systemctl stop kubelet');
   const f = await lab.kf(['lab', 'fault', 'drop-ssh', 'kf-node01', '90']);
   if (f.exitCode !== 0) throw new Error(`drop-ssh: ${f.stderr}`);
   withDown = await lab.kf(['join', '-i', inv5], { timeout: JOIN_TIMEOUT });
@@ -66,11 +69,18 @@ describe('join with a worker down', () => {
   it('still joins a new control plane, and reports the unreachable worker', async () => {
     expect(withDown.exitCode, withDown.stdout + withDown.stderr).toBe(0);
     expect(withDown.stdout + withDown.stderr).toMatch(/skipping.*kf-node01/);
+    expect(withDown.stdout).toMatch(/^note: existing node kf-node02 is (NotReady|Unknown) .*systemctl status kubelet/m);
     expect(withDown.stdout).toMatch(/^joined: kf-node04$/m);
     const ready = await nodeReady(lab);
     expect(ready['kf-node04']).toBe('True');
     const roles = await exec(lab, 'kf-master01', 'kubectl get node kf-node04 --show-labels');
     expect(roles).toMatch(/node-role\.kubernetes\.io\/(control-plane|master)/);
+  });
+
+  it('writes no token or certificate key to the run logs', () => {
+    const logs = runDirs(lab).flatMap((d) => fs.readdirSync(d).map((f) => fs.readFileSync(path.join(d, f), 'utf8'))).join('\n');
+    expect(logs.match(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g)).toBeNull();
+    expect(logs).not.toMatch(/certificate-key[ =]+[a-f0-9]{64}/);
   });
 
   it('leaves no bootstrap token valid', () => {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calicoPool, editedInventory, exec, filesUnder, makeTestLab, nodeReadiness, proxyMode, runsDir, secretsIn, up, type Run, type TestLab } from './up-harness.ts';
+import { calicoPool, editedInventory, exec, filesUnder, makeTestLab, nodeReadiness, proxyMode, runsDir, secretsIn, up, type Run, type TestLab, bootstrapTokens } from './up-harness.ts';
 
 const HOSTS = ['kf-master01', 'kf-node01', 'kf-node02'];
 let lab: TestLab;
@@ -71,7 +71,7 @@ describe('up on 3 Rocky 9 hosts, containerd, Kubernetes 1.33', () => {
   });
 
   it('writes no token, certificate key or password', async () => {
-    const tokens = (await exec(lab, 'kf-master01', 'kubeadm token list -o jsonpath=\'{.token}{"\\n"}\'')).split('\n').filter(Boolean);
+    const tokens = await bootstrapTokens(lab);
     const texts: Record<string, string> = { stdout: first.stdout + second.stdout, stderr: first.stderr + second.stderr };
     for (const f of filesUnder(runsDir(lab))) texts[f] = fs.readFileSync(f, 'utf8');
     expect(secretsIn(texts, tokens)).toEqual([]);

@@ -2,7 +2,7 @@
 // (with a fresh certificate key that is never written down), and a second `up` applies nothing.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calicoPool, editedInventory, exec, filesUnder, makeTestLab, nodeReadiness, proxyMode, readRun, runDirs, runsDir, secretsIn, up, type Run, type TestLab } from './up-harness.ts';
+import { calicoPool, editedInventory, exec, filesUnder, makeTestLab, nodeReadiness, proxyMode, readRun, runDirs, runsDir, secretsIn, up, type Run, type TestLab, bootstrapTokens } from './up-harness.ts';
 
 const MASTERS = ['kf-master01', 'kf-node01', 'kf-node02'];
 const WORKERS = ['kf-node03', 'kf-node04'];
@@ -63,7 +63,7 @@ describe('up on an HA inventory: 3 masters, 2 workers', () => {
   });
 
   it('writes no token, certificate key or password', async () => {
-    const tokens = (await exec(lab, 'kf-master01', 'kubeadm token list -o jsonpath=\'{.token}{"\\n"}\'')).split('\n').filter(Boolean);
+    const tokens = await bootstrapTokens(lab);
     const texts: Record<string, string> = { stdout: first.stdout + second.stdout, stderr: first.stderr + second.stderr };
     for (const f of filesUnder(runsDir(lab))) texts[f] = fs.readFileSync(f, 'utf8');
     expect(secretsIn(texts, tokens)).toEqual([]);

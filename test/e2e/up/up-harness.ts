@@ -87,3 +87,11 @@ export function editedInventory(lab: TestLab, name: string, edits: [string | Reg
   fs.writeFileSync(file, text);
   return file;
 }
+
+/** The cluster's bootstrap tokens, from `kubeadm token list` (first column of its table). */
+export async function bootstrapTokens(lab: TestLab, master = 'kf-master01'): Promise<string[]> {
+  const out = await exec(lab, master, 'kubeadm token list');
+  const lines = out.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length > 0 && !lines[0].startsWith('TOKEN')) throw new Error(`kubeadm token list: unexpected output: ${lines[0]}`);
+  return lines.slice(1).map((l) => l.split(/\s+/)[0]);
+}

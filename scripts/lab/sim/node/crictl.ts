@@ -5,6 +5,7 @@ import { criPullError, parseImageRef } from '../data/images.ts';
 import { containerdConfig, containerdVersion, criStatus, dockerVersion, pullInto, type CriStatus } from './runtime.ts';
 import { hostFileExists, humanSize, listImages, readHostFile, removeImage } from './state.ts';
 import { table } from './table.ts';
+import { crictlConfig } from './crictl-config.ts';
 
 const ts = (): string => '0000';
 
@@ -83,6 +84,7 @@ export const crictlCommand: Handler = async (ctx) => {
   const [sub, ...rest] = g.args;
   const cliVersion = ctx.persist().rpms['cri-tools']?.version ?? '1.26.0';
   if (sub === '--version' || sub === '-v') return ok(`crictl version v${cliVersion}\n`);
+  if (sub === 'config') return crictlConfig(ctx, rest);
   const kind: 'runtime' | 'image' = sub === 'images' || sub === 'pull' || sub === 'rmi' || sub === 'img' || sub === 'inspecti' ? 'image' : 'runtime';
   if (!['version', 'info', 'images', 'img', 'pull', 'ps', 'rmi', 'pods', 'inspecti'].includes(sub ?? '')) return unsupported(ctx);
   if (ctx.uid !== 0) return fail(1, `FATA[${ts()}] validate service connection: validate CRI v1 ${kind} API for endpoint "unix:///run/containerd/containerd.sock": rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: permission denied" \n`);

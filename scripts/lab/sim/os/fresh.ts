@@ -199,6 +199,8 @@ export interface FirstBootSpec {
   content?: string;
   /** a symlink to this target instead of a file */
   link?: string;
+  /** an empty directory a package ships (rpm %dir) instead of a file */
+  dir?: boolean;
   mode?: number;
 }
 
@@ -215,6 +217,8 @@ export function firstBootFiles(host: LabHost): FirstBootSpec[] {
   out.push({ path: '/etc/localtime', link: '../usr/share/zoneinfo/America/New_York' });
   out.push({ path: '/etc/sysctl.d/99-sysctl.conf', link: '../sysctl.conf' });
   out.push({ path: '/etc/sysconfig/selinux', link: '../selinux/config' });
+  // NetworkManager owns this (empty) directory on EL7 and EL9; guides drop their unmanaged-devices rule in it
+  out.push({ path: '/etc/NetworkManager/conf.d', dir: true });
   if (el7) {
     out.push({ path: '/usr/lib/sysctl.d/00-system.conf', content: '# Kernel sysctl configuration file\n#\n# For binary values, 0 is disabled, 1 is enabled.  See sysctl(8) and\n# sysctl.conf(5) for more details.\n\n# Disable netfilter on bridges.\nnet.bridge.bridge-nf-call-ip6tables = 0\nnet.bridge.bridge-nf-call-iptables = 0\nnet.bridge.bridge-nf-call-arptables = 0\n' });
     out.push({ path: '/usr/lib/sysctl.d/50-default.conf', content: '# Kernel sysctl configuration file\n#\n# See sysctl.d(5) and sysctl.conf(5) for more details.\n\n# System Request functionality of the kernel (SYNC)\nkernel.sysrq = 16\n\n# Append the PID to the core filename\nkernel.core_uses_pid = 1\n\n# Source route verification\nnet.ipv4.conf.default.rp_filter = 1\nnet.ipv4.conf.all.rp_filter = 1\n\n# Do not accept source routing\nnet.ipv4.conf.default.accept_source_route = 0\nnet.ipv4.conf.all.accept_source_route = 0\n\n# Promote secondary addresses when the primary address is removed\nnet.ipv4.conf.default.promote_secondaries = 1\nnet.ipv4.conf.all.promote_secondaries = 1\n\n# Fair Queue CoDel packet scheduler to fight bufferbloat\nnet.core.default_qdisc = pfifo_fast\n\n# Enable hard and soft link protection\nfs.protected_hardlinks = 1\nfs.protected_symlinks = 1\n' });

@@ -12,6 +12,7 @@
  */
 import type { LabHost, SimContext } from '../api.ts';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { UNIT_FILES } from '../data/packages.ts';
 import { existsHost, linkHost, listHost, PROFILES, removeHost, writeHost } from './host.ts';
 import { bootModules, baseSysctl, kernelFamily } from './kernel.ts';
@@ -76,6 +77,8 @@ function firstBoot(ctx: SimContext): void {
   for (const f of firstBootFiles(ctx.host)) {
     if (f.link !== undefined) {
       if (!existsHost(ctx, f.path)) linkHost(ctx, f.link, f.path);
+    } else if (f.dir) {
+      mkdirSync(ctx.path(f.path), { recursive: true });
     } else if (!existsHost(ctx, f.path)) writeHost(ctx, f.path, f.content ?? '', f.mode);
   }
   ctx.persist().extra.provisioned = true;

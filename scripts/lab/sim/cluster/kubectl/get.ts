@@ -90,7 +90,7 @@ export function get(kc: Kc): CommandResult {
   const all = found.flatMap((f) => f.objects);
   if (format && format !== 'wide') {
     const single = named && targets.length === 1 && targets[0].names.length === 1;
-    const r = printStructured(format, all, single, kc.typeOf);
+    const r = printStructured(format, all, single, kc.typeOf, bool(kc.args, 'no-headers'));
     if (r.err) {
       o.err.push(r.err);
       o.code = 1;

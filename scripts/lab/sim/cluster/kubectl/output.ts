@@ -15,7 +15,7 @@ export const listOf = (items: KubeObject[]): Record<string, unknown> => ({ apiVe
 export const nameOf = (t: ResourceType, o: KubeObject): string => `${qualifiedName(t)}/${o.metadata.name}`;
 
 /** Print objects in a structured format; single=true prints the object itself instead of a List. */
-export function printStructured(format: string, objects: KubeObject[], single: boolean, typeOf: (o: KubeObject) => ResourceType | undefined): { out: string; err?: string } {
+export function printStructured(format: string, objects: KubeObject[], single: boolean, typeOf: (o: KubeObject) => ResourceType | undefined, noHeaders = false): { out: string; err?: string } {
   const data = single && objects.length === 1 ? objects[0] : listOf(objects);
   if (format === 'json') return { out: toJson(data) };
   if (format === 'yaml') return { out: toYaml(data) };
@@ -31,7 +31,8 @@ export function printStructured(format: string, objects: KubeObject[], single: b
       const v = renderJsonPath(`{${c.expr.startsWith('.') || c.expr.startsWith('$') ? c.expr : `.${c.expr}`}}`, sortKeys(o));
       return v === '' ? '<none>' : v.replace(/ /g, ',');
     }));
-    return { out: formatTable(cols.map((c) => c.header), rows) };
+    // --no-headers applies to custom-columns too (`-o custom-columns=NAME:.metadata.name --no-headers`)
+    return { out: formatTable(noHeaders ? undefined : cols.map((c) => c.header), rows) };
   }
   const m = /^(jsonpath|jsonpath-as-json)=(.*)$/s.exec(format);
   if (m) {

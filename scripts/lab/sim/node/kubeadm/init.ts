@@ -111,6 +111,16 @@ export function kubeletTimeoutText(rt: RuntimeChoice, minor: number, kubeletDown
   return out;
 }
 
+/** 1.30+: the kubelet is healthy but the API server never answers (e.g. no sandbox image): api-check gives up after 4m. */
+export function apiCheckTimeoutText(rt: RuntimeChoice, now: number): string {
+  const frac = String(now % 1_000_000).padStart(6, '0');
+  return `[kubelet-check] The kubelet is healthy after 501.${frac}ms\n[api-check] Waiting for a healthy API server. This can take up to 4m0s\n[api-check] The API server is not healthy after 4m0.000${frac}s\n\n`
+    + `Unfortunately, an error has occurred:\n\tcontext deadline exceeded\n\nThis error is likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n\n`
+    + `If you are on a systemd-powered system, you can try to troubleshoot the error with the following commands:\n\t- 'systemctl status kubelet'\n\t- 'journalctl -xeu kubelet'\n\n`
+    + `Additionally, a control plane component may have crashed or exited when started by the container runtime.\nTo troubleshoot, list all containers using your preferred container runtimes CLI.\n`
+    + `Here is one example how you may list all running Kubernetes containers by using crictl:\n\t- 'crictl --runtime-endpoint ${rt.socket} ps -a | grep kube | grep -v pause'\n\tOnce you have found the failing container, you can inspect its logs with:\n\t- 'crictl --runtime-endpoint ${rt.socket} logs CONTAINERID'\n`;
+}
+
 /** The sandbox image the kubelet will use on this node, and whether it can be had. */
 export function sandboxProblem(ctx: SimContext, rt: RuntimeChoice, pauseFromFlags: string): string | undefined {
   const image = rt.runtime === 'containerd' ? (containerdConfig(ctx).config?.sandboxImage ?? pauseFromFlags) : pauseFromFlags;
@@ -204,14 +214,17 @@ export async function kubeadmInit(ctx: SimContext, args: string[]): Promise<Comm
     writeHostFile(ctx, '/etc/kubernetes/manifests/etcd.yaml', manifests.etcd, 0o600);
   }
   out += `[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests"${minor >= 30 ? '' : '. This can take up to 4m0s'}\n`;
-  if (minor >= 30) out += '[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s\n';
+  // 1.30 prints no URL here (kubernetes/website#46015, kubernetes#127530); later releases name the healthz URL
+  if (minor >= 30) out += `[kubelet-check] Waiting for a healthy kubelet${minor >= 31 ? ' at http://127.0.0.1:10248/healthz' : ''}. This can take up to 4m0s\n`;
   await ctx.heavyDelay();
   const kubeletState = evaluateKubelet(ctx);
   const sandbox = kubeletState.ok ? sandboxProblem(ctx, rt, images.pause) : undefined;
   if (!kubeletState.ok || sandbox) {
     if (sandbox) setService(ctx, 'kubelet', 'active', `Failed to create sandbox for pod: rpc error: code = Unknown desc = failed to get sandbox image "${sandbox}": failed to pull image "${sandbox}"`);
     ctx.save();
-    return fail(1, `${stderr}error execution phase wait-control-plane: couldn't initialize a Kubernetes cluster\n${STACK_HINT}\n`, out + kubeletTimeoutText(rt, minor, !kubeletState.ok));
+    // 1.30+ waits on the kubelet, then on the API server: a healthy kubelet whose pods never start times out in api-check
+    const text = minor >= 30 && kubeletState.ok ? apiCheckTimeoutText(rt, ctx.now()) : kubeletTimeoutText(rt, minor, !kubeletState.ok);
+    return fail(1, `${stderr}error execution phase wait-control-plane: couldn't initialize a Kubernetes cluster\n${STACK_HINT}\n`, out + text);
   }
   if (minor >= 30) out += `[kubelet-check] The kubelet is healthy after 501.${String(ctx.now() % 1000000).padStart(6, "0")}ms\n[api-check] Waiting for a healthy API server. This can take up to 4m0s\n[api-check] The API server is healthy after 6.50${String(ctx.now() % 10000).padStart(4, '0')}s\n`;
   else out += `[apiclient] All control plane components are healthy after 6.50${String(ctx.now() % 10000).padStart(4, '0')} seconds\n`;

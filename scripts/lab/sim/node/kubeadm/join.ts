@@ -248,7 +248,8 @@ async function kubeletStart(ctx: SimContext, s: JoinSpec, rt: { runtime: 'docker
   writeHostFile(ctx, '/var/lib/kubelet/kubeadm-flags.env', kubeadmFlagsEnv(minor, rt.runtime, rt.socket, pause, s.kubeletExtraArgs));
   out += '[kubelet-start] Starting the kubelet\n';
   await restartKubelet(ctx);
-  out += minor >= 30 ? '[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s\n' : '[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap...\n';
+  // same waiter as init: 1.30 prints no URL, later releases name the healthz URL
+  out += minor >= 30 ? `[kubelet-check] Waiting for a healthy kubelet${minor >= 31 ? ' at http://127.0.0.1:10248/healthz' : ''}. This can take up to 4m0s\n` : '[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap...\n';
   await ctx.heavyDelay();
   const st = evaluateKubelet(ctx);
   if (!st.ok) {

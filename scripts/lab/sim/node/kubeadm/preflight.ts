@@ -8,6 +8,7 @@ import { parseKubeVersion } from '../../data/images.ts';
 import { criStatus, dockerConfig, dockerRunning } from '../runtime.ts';
 import { hostFileExists, readHostFile } from '../state.ts';
 import type { RuntimeChoice } from './common.ts';
+import { isEnabled } from '../../os/units.ts';
 
 export interface Finding {
   name: string;
@@ -18,8 +19,8 @@ export interface PreflightResult {
   warnings: Finding[];
 }
 
-const enabled = (ctx: SimContext, unit: string): boolean =>
-  ['multi-user.target.wants', 'default.target.wants'].some((d) => hostFileExists(ctx, `/etc/systemd/system/${d}/${unit}.service`));
+// lstat, as systemctl does: the wants-link's absolute target does not resolve from outside the host
+const enabled = (ctx: SimContext, unit: string): boolean => isEnabled(ctx, `${unit}.service`);
 
 function sysctlFile(ctx: SimContext, key: string, file: string, out: Finding[]): void {
   const name = `FileContent-${file.replace(/\//g, '-')}`;

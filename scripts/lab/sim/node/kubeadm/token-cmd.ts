@@ -3,6 +3,7 @@ import { fail, ok, type CommandResult, type SimContext } from '../../api.ts';
 import { objectKey } from '../../cluster/types.ts';
 import { readHostFile } from '../state.ts';
 import { table } from '../table.ts';
+import { renderJsonPath } from '../../cluster/jsonpath.ts';
 import { FlagError, boolFlag, flag, listFlag, parseFlags } from './args.ts';
 import { reachApiServer } from './apiserver.ts';
 import { STACK_HINT } from './common.ts';
@@ -76,9 +77,17 @@ export async function kubeadmToken(ctx: SimContext, args: string[]): Promise<Com
     const rows = [['TOKEN', 'TTL', 'EXPIRES', 'USAGES', 'DESCRIPTION', 'EXTRA GROUPS']];
     const list = allTokens(c).sort((a, b) => a.id.localeCompare(b.id));
     const o = flag(p, 'output');
+    const items = list.map((t) => ({ kind: 'BootstrapToken', apiVersion: 'output.kubeadm.k8s.io/v1alpha2', token: `${t.id}.${t.secret}`, ...(t.description ? { description: t.description } : {}), ...(t.expires !== undefined ? { expires: rfc3339(t.expires) } : {}), usages: t.usages, groups: t.groups }));
     if (o === 'json' || o === 'yaml') {
-      const items = list.map((t) => ({ kind: 'BootstrapToken', apiVersion: 'output.kubeadm.k8s.io/v1alpha2', token: `${t.id}.${t.secret}`, ...(t.description ? { description: t.description } : {}), ...(t.expires !== undefined ? { expires: rfc3339(t.expires) } : {}), usages: t.usages, groups: t.groups }));
       return ok(items.map((i) => JSON.stringify(i, null, 4)).join('\n') + '\n');
+    }
+    // -o jsonpath=TEMPLATE: printed once per token object, as kubeadm's printer does
+    if (o?.startsWith('jsonpath=')) {
+      try {
+        return ok(items.map((i) => renderJsonPath(o.slice('jsonpath='.length), i)).join(''));
+      } catch (e) {
+        return fail(1, `error: ${(e as Error).message}\n`);
+      }
     }
     for (const t of list) {
       rows.push([

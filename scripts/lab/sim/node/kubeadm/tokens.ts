@@ -70,7 +70,8 @@ export function readToken(o: KubeObject): TokenInfo | undefined {
     id,
     secret: unb64(d['token-secret']),
     expires: exp ? Date.parse(exp) : undefined,
-    usages: Object.keys(d).filter((k) => k.startsWith('usage-bootstrap-') && unb64(d[k]) === 'true').map((k) => k.slice('usage-bootstrap-'.length)),
+    usages: Object.keys(d).filter((k) => k.startsWith('usage-bootstrap-') && unb64(d[k]) === 'true').map((k) => k.slice('usage-bootstrap-'.length))
+      .sort(), // kubeadm sorts them (BootstrapTokenFromSecret): `token list` prints authentication,signing
     groups: unb64(d['auth-extra-groups']).split(',').filter(Boolean),
     description: unb64(d.description) || undefined,
   };
