@@ -23,6 +23,7 @@ import { pool, run } from './run.ts';
 import { slotNet } from './slots.ts';
 import type { ControlAnswer, ControlRequest } from './control.ts';
 import { expireAllTokens, expireCertificateKeys } from './sim/node/index.ts';
+import { preciseNow, recordLine } from './command-record.ts';
 
 const lab = labPaths(process.argv[2] ?? process.cwd());
 const initial = readLabState(lab.labJson);
@@ -153,7 +154,7 @@ function dropSsh(name: string, seconds: number): void {
 // ---- the shim sockets -------------------------------------------------------------
 
 async function serveCommand(e: Entry, req: ShimRequest, stdin: () => Promise<Buffer>): Promise<CommandResult | 'hang'> {
-  const start = Date.now();
+  const start = preciseNow();
   const host = e.host;
   const root = rootOf(e);
   let res: CommandResult;
@@ -170,7 +171,8 @@ async function serveCommand(e: Entry, req: ShimRequest, stdin: () => Promise<Buf
     const ctx = makeContext(services, { host, root, argv: req.argv, cwd: req.cwd, uid: req.uid, user: req.user, env: req.env, stdin });
     res = await dispatch(ctx);
   }
-  commandsLog.write(JSON.stringify({ host: host.name, argv: req.argv, start, end: Date.now(), code: res.exec ? 0 : res.code }) + '\n');
+  // exec answers hand the command to a real binary: the record covers the simulated part
+  commandsLog.write(recordLine(host.name, req.argv, start, preciseNow(), res.exec ? 0 : res.code));
   return res;
 }
 
@@ -239,7 +241,8 @@ async function handleControl(req: ControlRequest): Promise<ControlAnswer> {
         e.pid = undefined;
       }));
       savePids();
-      setTimeout(() => process.exit(0), 50);
+      // the command record is written through a stream: let it reach the file first
+      setTimeout(() => commandsLog.end(() => process.exit(0)), 50);
       return { ok: true };
   }
 }
@@ -276,7 +279,10 @@ for (const e of entries.values()) {
 }
 await listen(lab.controlSock, onControlConnection);
 fs.writeFileSync(lab.daemonPid, `${process.pid}\n`);
-process.on('SIGTERM', () => process.exit(0));
+process.on('SIGTERM', () => {
+  setTimeout(() => process.exit(0), 1000).unref();
+  commandsLog.end(() => process.exit(0));
+});
 process.on('uncaughtException', (err) => log(`daemon: uncaught: ${err.stack ?? err.message}`));
 process.on('unhandledRejection', (err) => log(`daemon: unhandled: ${String(err)}`));
 process.stdout.write(`kflab daemon ${process.pid} serving ${entries.size} hosts\n`);

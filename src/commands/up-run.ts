@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadInventory } from '../inventory/index.ts';
 import { initMasterOf } from '../inventory/model.ts';
 import { buildPhases } from '../phases/index.ts';
+import { ensureAddonManifests } from '../render/manifests.ts';
 import { converge, type AfterRun } from '../engine/converge.ts';
 import { kubeconfigPath, writeLocalKubeconfig } from './up-kubeconfig.ts';
 import { formatRows, readNodeRows } from './up-verify-table.ts';
@@ -40,6 +41,11 @@ export async function runUp(o: UpRun): Promise<number> {
       process.stderr.write(`after converging: ${(e as Error).message}\n`);
     }
   };
+  // before any host is touched: a manifest that cannot be had must not stop the run halfway
+  await ensureAddonManifests(cluster, (src) => {
+    if (o.output === 'json') write(JSON.stringify({ type: 'download', addon: src.addon, url: src.url, time: new Date().toISOString() }) + '\n');
+    else write(`downloading the ${src.addon} manifest: ${src.url}\n`);
+  });
   const outcome = await converge({
     cluster,
     build: buildPhases,

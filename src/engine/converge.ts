@@ -56,7 +56,15 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
   const env = o.env ?? process.env;
   const redactor = Redactor.fromEnv(passwordEnvNames(o.cluster), env);
   const journal = new Journal({ root: o.root, command: o.command ?? 'up', redactor });
-  const pool = new HostPool(o.cluster, { env, log: (l) => journal.note(l.split(':')[0], l) });
+  const reporter = o.reporter ?? createReporter(pickOutputMode(o.output));
+  const pool = new HostPool(o.cluster, {
+    env,
+    log: (l) => journal.note(l.split(':')[0], l),
+    notice: (host, l) => {
+      journal.note(host, l);
+      void reporter.emit({ type: 'notice', host, message: l });
+    },
+  });
   const journaled = new Map(o.cluster.hosts.map((h) => [h.name, new JournaledHost(pool.get(h.name), journal)]));
   const interrupt = interruptOnSigint();
   try {
@@ -82,11 +90,17 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
       phases,
       host: (n) => pool.get(n),
       journal,
-      reporter: o.reporter ?? createReporter(pickOutputMode(o.output)),
+      reporter,
       concurrency: o.concurrency,
       signal: interrupt.signal,
+      hardStop: interrupt.hard,
       runtimeEnv,
       failFast: o.failFast,
+    });
+    // the join token was only for this run's joins: none is left valid behind it
+    await runtimeEnv.revoke((n) => journaled.get(n) ?? pool.get(n)).catch((e: Error) => {
+      journal.note(initMasterOf(cluster).name, e.message);
+      (o.notify ?? ((l: string) => process.stderr.write(`${l}\n`)))(`warning: ${e.message}`);
     });
     if (out.ok && o.afterSuccess) {
       await o.afterSuccess({

@@ -48,4 +48,8 @@ export class JournaledHost implements Host {
   close(): Promise<void> {
     return this.inner.close();
   }
+
+  stop(): Promise<void> {
+    return this.inner.stop ? this.inner.stop() : this.inner.close();
+  }
 }

@@ -38,6 +38,11 @@ export class ListrReporter implements Reporter {
         if (e.status === 'failed') l.failed = `${e.host}: ${e.step} FAILED${e.exitCode !== undefined ? ` (exit ${e.exitCode})` : ''}: ${e.error ?? ''}`;
         return;
       }
+      case 'notice':
+        // on the host's line while its phase runs; otherwise a line of its own
+        if (e.host && this.lines.has(e.host)) this.update(e.host, e.message);
+        else this.write(e.message);
+        return;
       case 'phase-end':
         for (const [host, l] of this.lines) {
           if (l.failed) {

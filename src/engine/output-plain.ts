@@ -20,6 +20,9 @@ export class PlainReporter implements Reporter {
         this.write(`[${e.phase}] ${e.host}: ${e.step} ... ${verdict}${why}`);
         return;
       }
+      case 'notice':
+        this.write(e.message);
+        return;
       case 'phase-end':
         if (e.status !== 'done') this.write(`[${e.phase}] ${e.status}`);
         return;

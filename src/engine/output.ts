@@ -13,6 +13,8 @@ export type RunEvent =
     exitCode?: number; error?: string; command?: string; tail?: string; filesChanged?: string[];
   }
   | { type: 'phase-end'; phase: PhaseId; status: PhaseStatus; durationMs: number }
+  /** something the user should know while it lasts (waiting for a host to come back, an interrupt) */
+  | { type: 'notice'; host?: string; message: string }
   | { type: 'run-end'; ok: boolean; counts: RunCounts; stoppedAt?: StopPoint; runDir: string; durationMs: number; message: string; failures: FailureSummary[] };
 
 export interface FailureSummary {

@@ -17,11 +17,19 @@ const PATTERNS: RegExp[] = [
   /(?<![A-Za-z0-9:])[a-f0-9]{64}(?![A-Za-z0-9])/g,
 ];
 
+const MEMO_MAX = 100_000;
+
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class Redactor {
   private secrets = new Set<string>();
   private literal?: RegExp;
+  /**
+   * redactValue's results per string, emptied whenever the secrets change: the run record is
+   * re-saved many times with the same strings, and redacting them again was most of the
+   * engine's CPU on a no-op run at 50 hosts (BENCHMARKS.md).
+   */
+  private memo = new Map<string, string>();
 
   constructor(secrets: Iterable<string> = []) {
     this.add(...secrets);
@@ -52,6 +60,7 @@ export class Redactor {
       changed = true;
     }
     if (changed) {
+      this.memo.clear();
       // longest first, so a secret containing another is replaced whole
       const alts = [...this.secrets].sort((a, b) => b.length - a.length).map(escape);
       this.literal = new RegExp(alts.join('|'), 'g');
@@ -70,7 +79,15 @@ export class Redactor {
   /** Redact every string inside a JSON-able value. */
   redactValue<T>(value: T): T {
     const walk = (v: unknown): unknown => {
-      if (typeof v === 'string') return this.redact(v);
+      if (typeof v === 'string') {
+        const seen = this.memo.get(v);
+        if (seen !== undefined) return seen;
+        // redact() may add a token found by shape (clearing the memo): the result is for the new set
+        const out = this.redact(v);
+        if (this.memo.size >= MEMO_MAX) this.memo.clear();
+        this.memo.set(v, out);
+        return out;
+      }
       if (Array.isArray(v)) return v.map(walk);
       if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
       return v;

@@ -27,6 +27,8 @@ export interface RunnerOptions {
   concurrency?: number;
   /** abort = SIGINT: start no new step */
   signal?: AbortSignal;
+  /** abort = a second SIGINT: stop the running steps without waiting for the grace time */
+  hardStop?: AbortSignal;
   /** how long running steps may go on after an interrupt; default 30 s */
   graceMs?: number;
   /** default 10 min for a step's exec, 30 min for heavy ones */
@@ -131,6 +133,10 @@ export async function runPhases(o: RunnerOptions): Promise<RunOutcome> {
           return o.runtimeEnv.resolve(step.env ?? [], hostOf);
         };
         Object.assign(rec, await execStep(host, step, changed, execOpts, envOf));
+        // its processes were ended by the interrupt: the step did not fail, it did not finish
+        if (cutShort && rec.status === 'failed') {
+          Object.assign(rec, { status: 'not-run', error: 'interrupted while running', exitCode: undefined, command: undefined, tail: undefined });
+        }
         // an apply may touch other managed files: read their state again when needed
         if (rec.status === 'done') states = undefined;
       } catch (e) {
@@ -174,10 +180,10 @@ export async function runPhases(o: RunnerOptions): Promise<RunOutcome> {
     const p0 = performance.now();
     await emit({ type: 'phase-start', phase: phase.id, title: phase.title, hosts: phase.hosts });
     const work = Promise.all(phase.hosts.map((h) => pool.use(() => runHost(phase, h))));
-    await untilDoneOrGraceOver(work, o.signal, o.graceMs ?? 30_000, () => {
-      // grace is over: cut the connections, the running steps end as not-run
+    await untilDoneOrGraceOver(work, o.signal, o.hardStop, o.graceMs ?? 30_000, () => {
+      // grace is over: end the remote commands and cut the connections, the running steps end as not-run
       cutShort = true;
-      for (const h of phase.hosts) void hostOf(h).close();
+      for (const h of phase.hosts) void hostOf(h).stop();
     });
     prec.durationMs = Math.round(performance.now() - p0);
     const pending = pendingSteps(phase, recs);
@@ -222,22 +228,38 @@ function pendingSteps(phase: Phase, recs: Map<HostStep, StepRecord>): Record<str
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Wait for `work`; once `signal` aborts, wait at most `graceMs` more, then call `onGraceOver` and wait for the rest. */
-async function untilDoneOrGraceOver(work: Promise<unknown>, signal: AbortSignal | undefined, graceMs: number, onGraceOver: () => void): Promise<void> {
+/**
+ * Wait for `work`; once `signal` aborts, wait at most `graceMs` more (nothing more once `hard`
+ * aborts), then call `onGraceOver` and wait for the rest.
+ */
+async function untilDoneOrGraceOver(
+  work: Promise<unknown>, signal: AbortSignal | undefined, hard: AbortSignal | undefined, graceMs: number, onGraceOver: () => void,
+): Promise<void> {
   if (!signal) {
     await work;
     return;
   }
   let timer: NodeJS.Timeout | undefined;
+  let over = false;
+  const end = (): void => {
+    if (over) return;
+    over = true;
+    if (timer) clearTimeout(timer);
+    onGraceOver();
+  };
   const onAbort = (): void => {
-    timer = setTimeout(onGraceOver, graceMs);
+    timer ??= setTimeout(end, graceMs);
   };
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
+  if (hard?.aborted) end();
+  else hard?.addEventListener('abort', end, { once: true });
   try {
     await work;
   } finally {
+    over = true;
     signal.removeEventListener('abort', onAbort);
+    hard?.removeEventListener('abort', end);
     if (timer) clearTimeout(timer);
   }
 }

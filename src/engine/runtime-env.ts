@@ -29,8 +29,11 @@ export class ClusterRuntimeEnv implements RuntimeEnvSource {
   readonly certKey = randomBytes(32).toString('hex');
   private join?: Promise<JoinCredentials>;
 
-  /** `onSecret` is told every secret value before any script sees it (for the redactor). */
-  constructor(private readonly initMaster: string, private readonly onSecret: (v: string) => void, private readonly tokenTtl = '2h') {
+  /**
+   * `onSecret` is told every secret value before any script sees it (for the redactor).
+   * The join token only has to outlive this run's joins: short-lived, and revoked at the end.
+   */
+  constructor(private readonly initMaster: string, private readonly onSecret: (v: string) => void, private readonly tokenTtl = '15m') {
     onSecret(this.certKey);
   }
 
@@ -53,6 +56,27 @@ export class ClusterRuntimeEnv implements RuntimeEnvSource {
       this.join = undefined;
     });
     return this.join;
+  }
+
+  /**
+   * Delete the join token this run created, if any (its id only is on the command line:
+   * `kubeadm token delete` takes the id). Returns the id deleted.
+   */
+  async revoke(host: (name: string) => Host): Promise<string | undefined> {
+    const pending = this.join;
+    if (!pending) return undefined;
+    const creds = await pending.catch(() => undefined);
+    if (!creds) return undefined;
+    const id = creds.token.split('.')[0];
+    const h = host(this.initMaster);
+    if ('label' in h) (h as { label: string }).label = 'join token delete';
+    const r = await h.run(`kubeadm token delete ${id}`, { timeoutMs: 60_000 });
+    if (r.code !== 0) {
+      const why = (r.stderr.trim() || r.stdout.trim()).split('\n').pop() ?? '';
+      throw new HostError(h.name, h.endpoint, `cannot delete this run's join token ${id} (kubeadm token delete exit ${r.code}): ${why}`, false);
+    }
+    this.join = undefined;
+    return id;
   }
 
   async resolve(names: RuntimeEnvName[], host: (name: string) => Host): Promise<Record<string, string>> {

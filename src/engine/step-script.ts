@@ -12,6 +12,8 @@ export interface PartResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** the command whose failure ended the part (bash ERR trap: apply only) */
+  failedCommand?: string;
 }
 
 export interface StepExecResult {
@@ -34,11 +36,17 @@ export function checkScript(check: string, nonce: string): string {
   ].join('\n');
 }
 
+/**
+ * Before the apply: name the command that makes it fail (an ERR trap; a failing function shows as its call),
+ * so a failure report shows `yum makecache fast`, not the script's first lines.
+ */
+const errTrap = (nonce: string): string => `trap 'printf "\\n@@kf:${nonce} cmd=%s\\n" "$BASH_COMMAND" >&2' ERR`;
+
 /** The one script: the parts run as separate bash processes with stdin closed (no prompt can hang a step). */
 export function stepScript(check: string, apply: string, nonce: string): string {
   return [
     `__kf_check=${shq(check)}`,
-    `__kf_apply=${shq(apply)}`,
+    `__kf_apply=${shq(`${errTrap(nonce)}\n${apply}`)}`,
     'bash -c "$__kf_check" </dev/null; __kf_c=$?',
     marker(nonce, 'check', '$__kf_c'),
     '[ "$__kf_c" -eq 0 ] && exit 0',
@@ -68,10 +76,13 @@ export function parseStepOutput(stdout: string, stderr: string, nonce: string): 
   const o = split(stdout, nonce);
   const e = split(stderr, nonce);
   const res: StepExecResult = {};
+  const cmdRe = new RegExp(`\\n@@kf:${nonce} cmd=(.*)\\n`, 'g');
   for (const part of ['check', 'apply', 'verify'] as const) {
     const so = o.get(part);
     if (!so) continue;
-    res[part] = { code: so.code, stdout: so.text, stderr: e.get(part)?.text ?? '' };
+    const err = e.get(part)?.text ?? '';
+    const failed = [...err.matchAll(cmdRe)].at(-1)?.[1];
+    res[part] = { code: so.code, stdout: so.text, stderr: err.replace(cmdRe, '\n'), ...(failed && so.code !== 0 ? { failedCommand: failed } : {}) };
   }
   return res;
 }

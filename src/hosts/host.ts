@@ -13,6 +13,13 @@ export interface RunOptions {
   timeoutMs?: number;
   /** exported before the script runs (also under sudo) */
   env?: Record<string, string>;
+  /** like env, for secrets (join tokens, certificate keys): sent on stdin, never on the command line */
+  secretEnv?: Record<string, string>;
+  /**
+   * false: when the connection is lost (or refused after having worked), fail at once instead of
+   * waiting for the host to come back and running the script again (for probes of a reboot)
+   */
+  reconnect?: boolean;
 }
 
 export interface RunResult {
@@ -36,6 +43,8 @@ export interface Host {
   /** read a file as root; throws HostError when it does not exist */
   get(path: string): Promise<Buffer>;
   close(): Promise<void>;
+  /** interrupt: end the processes of the commands still running on the host, then close (default: close) */
+  stop?(): Promise<void>;
 }
 
 /** One clear line naming host and cause; the CLI prints it alone. */

@@ -32,12 +32,41 @@ export interface SshHostOptions {
   noDelay?: boolean;
   /** notices worth a log line (reconnects); never carries secrets */
   log?: (line: string) => void;
+  /** what the user should see at once (waiting for a host to come back); never carries secrets */
+  notice?: (host: string, line: string) => void;
 }
 
 class ConnectionLost extends Error {}
 
 /** OpenSSH's default MaxSessions is 10: stay under it on one connection. */
 const MAX_CHANNELS = 8;
+
+/** The environment variable marking each command kubeforge runs (see SshHost.exec). */
+const CMD_MARK = 'KUBEFORGE_CMD';
+
+/**
+ * End every process of the sessions of the commands marked with these tags: a marked process
+ * (the command's shell, or sudo) gives its session id, and the command's processes share it
+ * (sshd runs each command in a session of its own; sudo resets the environment, not the
+ * session). TERM first, KILL what is left 2 s later. Needs root to read other users' environ.
+ */
+export function stopScript(tags: string[]): string {
+  return [
+    `marks='${CMD_MARK}=(${tags.join('|')})'`,
+    'sids=""',
+    'for e in $(grep -lszxE "$marks" /proc/[0-9]*/environ); do',
+    '  st=$(<"${e%/environ}/stat") 2>/dev/null || continue; set -- ${st##*) }; sids="$sids $4"',
+    'done',
+    '[ -n "$sids" ] || exit 0',
+    'sweep() { sig=$1; for s in /proc/[0-9]*/stat; do p=${s#/proc/}; p=${p%/stat}; [ "$p" = "$$" ] && continue',
+    '  st=$(<"$s") 2>/dev/null || continue; set -- ${st##*) }',
+    '  for sid in $sids; do [ "$4" = "$sid" ] && kill "-$sig" "$p" 2>/dev/null; done; done; }',
+    'sweep TERM; sleep 2; sweep KILL; exit 0',
+  ].join('\n');
+}
+
+/** Connect failures that may heal by waiting (a host rebooting, an sshd restarting). */
+const RECONNECTABLE = /unreachable|handshake|reset|closed during/;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -52,6 +81,10 @@ export class SshHost implements Host {
   private readonly env: NodeJS.ProcessEnv;
   private readonly channels = new Semaphore(MAX_CHANNELS);
   private closed = false;
+  /** tags of the commands running now (see exec) */
+  private readonly inFlight = new Set<string>();
+  /** a connection worked once: failing to connect again is a host going away (reboot), not a bad address */
+  private wasConnected = false;
 
   constructor(private readonly target: SshTarget, private readonly opts: SshHostOptions = {}) {
     this.name = target.name;
@@ -79,12 +112,15 @@ export class SshHost implements Host {
       const c = await this.conn.catch(() => undefined);
       if (c?.alive) return c;
     }
-    this.conn = this.open();
+    const pending = this.open();
+    this.conn = pending;
     // a failed attempt must not stick: the next call tries again
-    this.conn.catch(() => {
-      this.conn = undefined;
+    pending.then(() => {
+      this.wasConnected = true;
+    }, () => {
+      if (this.conn === pending) this.conn = undefined;
     });
-    return this.conn;
+    return pending;
   }
 
   private async open(): Promise<Conn> {
@@ -94,11 +130,17 @@ export class SshHost implements Host {
     return handshake(ep, this.env, ch);
   }
 
-  /** Drop the current connection and connect again, trying until `maxWaitMs` has passed (reboots). */
+  /**
+   * Connect again after a drop, trying until `maxWaitMs` has passed (reboots). A connection
+   * that is alive again (another command of this host reconnected first) is kept.
+   */
   async reconnect(maxWaitMs = 30_000): Promise<void> {
     const old = this.conn;
-    this.conn = undefined;
-    if (old) old.then((c) => c.client.end(), () => undefined);
+    const current = await old?.catch(() => undefined);
+    if (current && !current.alive) {
+      if (this.conn === old) this.conn = undefined;
+      current.client.end();
+    }
     const deadline = Date.now() + maxWaitMs;
     const backoff = this.opts.reconnectBackoffMs ?? [500, 1000, 2000, 4000];
     for (let i = 0; ; i++) {
@@ -110,28 +152,50 @@ export class SshHost implements Host {
       } catch (e) {
         const wait = backoff[Math.min(i, backoff.length - 1)];
         // authentication and host key refusals will not heal by waiting, nor will our own close()
-        if (this.closed || Date.now() + wait > deadline || !/unreachable|handshake|reset|closed during/.test((e as Error).message)) throw e;
+        if (this.closed || Date.now() + wait > deadline || !RECONNECTABLE.test((e as Error).message)) throw e;
         await sleep(wait);
       }
     }
   }
 
   /** Do `op` on the connection; if the connection drops under it, reconnect (bounded backoff) and do it once more. */
-  private async withRetry<T>(what: string, op: (c: Conn) => Promise<T>): Promise<T> {
+  private async withRetry<T>(what: string, op: (c: Conn) => Promise<T>, wait = true): Promise<T> {
     try {
       return await op(await this.connection());
     } catch (e) {
-      if (!(e instanceof ConnectionLost)) throw e;
+      if (!this.isLost(e)) throw e;
+      if (!wait) throw new HostError(this.name, this.endpoint, `connection lost during ${what}`, false);
       this.opts.log?.(`${this.name}: connection lost during ${what}; reconnecting and retrying once`);
     }
-    // a drop may be a reboot the step asked for: wait for the host to come back, bounded
-    await this.reconnect(this.opts.reconnectWaitMs ?? 180_000);
+    // a drop may be a reboot (asked for by a step, or not): wait for the host to come back, bounded
+    const waitMs = this.opts.reconnectWaitMs ?? 180_000;
+    const t0 = Date.now();
+    this.opts.notice?.(this.name, `${this.name}: connection lost during ${what}; waiting up to ${Math.round(waitMs / 1000)}s for it to come back`);
+    try {
+      await this.reconnect(waitMs);
+    } catch (e) {
+      if (e instanceof HostError && !this.closed) {
+        const why = Date.now() - t0 >= waitMs - 5_000 ? `not back within ${Math.round(waitMs / 1000)}s` : 'cannot connect again';
+        throw new HostError(this.name, this.endpoint, `connection lost during ${what}, ${why}: ${e.reason}`);
+      }
+      throw e;
+    }
+    this.opts.notice?.(this.name, `${this.name}: back after ${((Date.now() - t0) / 1000).toFixed(1)}s; running ${what} again`);
     try {
       return await op(await this.connection());
     } catch (e) {
-      if (e instanceof ConnectionLost) throw new HostError(this.name, this.endpoint, `connection lost twice during ${what}`);
+      if (this.isLost(e)) throw new HostError(this.name, this.endpoint, `connection lost twice during ${what}`);
       throw e;
     }
+  }
+
+  /** The connection went away under us (not our close, not a refusal that waiting cannot heal). */
+  private isLost(e: unknown): boolean {
+    // our own close() (an interrupt) is not a host going away
+    if (this.closed) return false;
+    if (e instanceof ConnectionLost) return true;
+    // it had worked and now cannot connect: the host is restarting or its sshd is
+    return this.wasConnected && !this.closed && e instanceof HostError && RECONNECTABLE.test(e.reason);
   }
 
   private wrap(script: string, opts: RunOptions): { command: string; stdin?: string } {
@@ -146,7 +210,7 @@ export class SshHost implements Host {
     const sudo = opts.sudo ?? true;
     const { command, stdin } = this.wrap(script, { ...opts, sudo });
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs ?? 600_000;
-    const r = await this.withRetry('a command', (c) => this.exec(c, command, stdin, timeoutMs));
+    const r = await this.withRetry('a command', (c) => this.exec(c, command, stdin, timeoutMs), opts.reconnect !== false);
     const res: RunResult = {
       code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), durationMs: r.durationMs,
       ...(r.timedOut ? { timedOut: true } : {}),
@@ -158,7 +222,34 @@ export class SshHost implements Host {
     return res;
   }
 
+  /**
+   * Run `command` marked by a tag in its environment (no extra process, nothing left behind), so
+   * that stop() can find it and end every process it started (its session).
+   */
   private exec(conn: Conn, command: string, stdin: string | undefined, timeoutMs: number): Promise<{ code: number; stdout: Buffer; stderr: Buffer; durationMs: number; timedOut?: boolean }> {
+    const tag = randomBytes(6).toString('hex');
+    this.inFlight.add(tag);
+    return this.execRaw(conn, `${CMD_MARK}=${tag} ${command}`, stdin, timeoutMs).finally(() => this.inFlight.delete(tag));
+  }
+
+  /**
+   * Interrupt: end the processes of the commands still running (TERM, then KILL after 2 s), then
+   * close. Bounded: a host that does not answer within 10 s is just closed.
+   */
+  async stop(): Promise<void> {
+    const tags = [...this.inFlight];
+    const c = await this.conn?.catch(() => undefined);
+    if (tags.length > 0 && c?.alive && !this.closed) {
+      const { command, stdin } = this.wrap(stopScript(tags), {});
+      await Promise.race([
+        this.execRaw(c, command, stdin, 10_000).catch(() => undefined),
+        sleep(10_000),
+      ]);
+    }
+    await this.close();
+  }
+
+  private execRaw(conn: Conn, command: string, stdin: string | undefined, timeoutMs: number): Promise<{ code: number; stdout: Buffer; stderr: Buffer; durationMs: number; timedOut?: boolean }> {
     return this.channels.use(() => new Promise((resolve, reject) => {
       const started = performance.now();
       if (!conn.alive) {

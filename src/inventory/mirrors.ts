@@ -20,6 +20,7 @@ export const mirrorClasses = {
   'kubernetes-legacy': 'kubernetesLegacy',
   images: 'images',
   'calico-images': 'calicoImages',
+  elrepo: 'elrepo',
 } as const satisfies Record<string, keyof Omit<Mirrors, 'preset'>>;
 
 export type MirrorClass = keyof typeof mirrorClasses;

@@ -64,6 +64,8 @@ export interface Mirrors {
   images: MirrorList;
   /** Calico images prefix, e.g. docker.m.daocloud.io/calico */
   calicoImages: MirrorList;
+  /** ELRepo kernel repo baseurls for EL7 (os.kernelUpgrade), e.g. https://mirrors.tuna.tsinghua.edu.cn/elrepo/kernel/el7/$basearch/ */
+  elrepo: MirrorList;
 }
 
 export interface VersionInfo {

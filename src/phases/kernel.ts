@@ -1,10 +1,11 @@
-/** kernel: modules (IPVS, br_netfilter, conntrack by kernel version) and sysctl settings. */
+/** kernel: the optional kernel upgrade, modules (IPVS, br_netfilter, conntrack by kernel version) and sysctl settings. */
 import type { Cluster } from '../inventory/model.ts';
 import { HOST_PATHS } from '../render/paths.ts';
 import { kernelModules, sysctlEntries } from '../render/sysctl.ts';
 import { ctxFor, type FactsByHost } from './common.ts';
+import { factsAfterUpgrade, kernelUpgradeStep, upgradeApplies, upgradePending } from './kernel-upgrade.ts';
 import { fileFrom, makeStep, perHost } from './step.ts';
-import type { Phase } from './types.ts';
+import type { HostStep, Phase } from './types.ts';
 
 export function kernelPhase(cluster: Cluster, facts: FactsByHost): Phase {
   return {
@@ -12,24 +13,35 @@ export function kernelPhase(cluster: Cluster, facts: FactsByHost): Phase {
     title: 'Kernel modules and settings',
     hosts: cluster.hosts.map((h) => h.name),
     steps: perHost(cluster.hosts, (h) => {
-      const ctx = ctxFor(cluster, facts, h);
+      const hostFacts = facts[h.name];
+      if (!hostFacts) throw new Error(`no facts for host ${h.name}`);
+      const plain = ctxFor(cluster, facts, h);
+      // while an upgrade is pending, modules and sysctl are those of the kernel the host reboots into
+      const ctx = upgradePending(cluster, hostFacts) ? ctxFor(cluster, { [h.name]: factsAfterUpgrade(cluster, hostFacts) }, h) : plain;
       const modules = kernelModules(ctx);
       const sysctl = sysctlEntries(ctx);
-      return [
+      const upgrade = kernelUpgradeStep(plain);
+      const notes: string[] = [];
+      if (upgrade && upgradePending(cluster, hostFacts)) notes.push(`for the upgraded kernel (running ${hostFacts.kernel} until kernel.upgrade reboots the host)`);
+      if (cluster.os.kernelUpgrade && !upgradeApplies(cluster, hostFacts)) {
+        notes.push(`os.kernelUpgrade: ${hostFacts.family} kernel ${hostFacts.kernel} is recent enough, no upgrade`);
+      }
+      const steps: HostStep[] = upgrade ? [upgrade] : [];
+      steps.push(
         makeStep(ctx, {
           id: 'kernel.modules',
           title: `kernel modules (${modules.join(' ')})`,
           files: [fileFrom(ctx, HOST_PATHS.modulesFile, 'modules-load.conf.hbs', { vars: { modules } })],
           vars: { modules },
-          // honest about what is not done rather than silently ignoring the setting
-          notes: cluster.os.kernelUpgrade ? ['os.kernelUpgrade is set, but kubeforge does not upgrade kernels yet: the steps target the running kernel'] : undefined,
+          notes,
         }),
         makeStep(ctx, {
           id: 'kernel.sysctl',
           title: 'sysctl settings (keys this kernel lacks are skipped and reported)',
           files: [fileFrom(ctx, HOST_PATHS.sysctlFile, 'sysctl-k8s.conf.hbs', { vars: { sysctl } })],
         }),
-      ];
+      );
+      return steps;
     }),
   };
 }

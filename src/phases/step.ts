@@ -16,6 +16,7 @@ export interface StepDef {
   heavy?: boolean;
   env?: RuntimeEnvName[];
   notes?: string[];
+  reboot?: boolean;
 }
 
 export function makeStep(ctx: HostContext, def: StepDef): HostStep {
@@ -35,6 +36,7 @@ export function makeStep(ctx: HostContext, def: StepDef): HostStep {
   if (def.heavy) step.heavy = true;
   if (def.env?.length) step.env = def.env;
   if (def.notes?.length) step.notes = def.notes;
+  if (def.reboot) step.reboot = true;
   return step;
 }
 

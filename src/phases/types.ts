@@ -65,6 +65,11 @@ export interface HostStep {
   env?: RuntimeEnvName[];
   /** lines plan shows with the step (e.g. an add-on manifest not cached yet: its URL and patches) */
   notes?: string[];
+  /**
+   * After a successful apply, reboot the host, wait (bounded) for it to come back, then run
+   * the check again: it must pass (a kernel upgrade only takes effect after the reboot).
+   */
+  reboot?: boolean;
 }
 
 /**

@@ -225,21 +225,21 @@ export function renderAddonManifest(cluster: Cluster, addon: AddonName): Rendere
 }
 
 /**
- * For `up`: the add-on manifests this cluster needs that are not on this machine yet. With
- * `fetch`, download each from its URL into the cache (the only network use of rendering);
- * returns what is still missing (local files named in the inventory cannot be fetched).
+ * For `up`, before any host is touched: every add-on manifest the cluster needs is on this
+ * machine. Missing ones with a URL (the inventory's, or the release one) are downloaded into
+ * the cache (the only network use of rendering; `onFetch` is told first); a missing local
+ * file named in the inventory is an error naming the field.
  */
-export async function ensureAddonManifests(cluster: Cluster, opts: { fetch: boolean }): Promise<ManifestSource[]> {
+export async function ensureAddonManifests(cluster: Cluster, onFetch: (src: ManifestSource) => void = () => {}): Promise<void> {
   const needed: AddonName[] = cluster.cluster.metricsServer.enabled ? ['calico', 'metrics-server'] : ['calico'];
-  const missing: ManifestSource[] = [];
   for (const addon of needed) {
     const src = manifestSource(cluster, addon);
     if (src.available) continue;
-    if (opts.fetch && src.url) {
-      await fetchManifest(src.url);
-      continue;
+    if (!src.url) {
+      const field = addon === 'calico' ? 'cluster.cni.manifest' : 'cluster.metricsServer.manifest';
+      throw new UserError(`${cluster.file}: ${field}: ${src.file} does not exist (name an existing file, or a URL to download)`);
     }
-    missing.push(src);
+    onFetch(src);
+    await fetchManifest(src.url);
   }
-  return missing;
 }

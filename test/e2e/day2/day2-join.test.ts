@@ -13,6 +13,7 @@ let first: Run;
 let again: Run;
 let withDown: Run;
 let tokensAfter: { tokenId: string; expired: boolean }[] = [];
+let firstWindow: [number, number] = [0, 0];
 
 const JOIN_TIMEOUT = 200_000;
 
@@ -21,7 +22,9 @@ beforeAll(async () => {
   inv4 = inventoryWith(lab, 'inv4.yaml', ['kf-master01', 'kf-node01', 'kf-node02', 'kf-node03']);
   inv5 = inventoryWith(lab, 'inv5.yaml', ['kf-master01', 'kf-node01', 'kf-node02', 'kf-node03', 'kf-node04'], { 'kf-node04': 'master' });
   await expireAllTokens(lab);
+  const t0 = Date.now();
   first = await lab.kf(['join', '-i', inv4], { timeout: JOIN_TIMEOUT });
+  firstWindow = [t0, Date.now()];
   again = await lab.kf(['join', '-i', inv4], { timeout: JOIN_TIMEOUT });
   // an existing worker that cannot be reached, and one whose kubelet is stopped, must not block adding new hosts
   await exec(lab, 'kf-node02', 'systemctl stop kubelet');
@@ -56,6 +59,22 @@ describe('join after every token expired', () => {
     expect(hosts).toMatch(/kf-node03/);
   });
 
+  it("the hosts' own command logs agree: the existing workers only read facts and updated /etc/hosts", async () => {
+    for (const h of ['kf-node01', 'kf-node02']) {
+      // every ssh exec on a lab host is logged there by sshd's ForceCommand (start, end, exit, command)
+      const log = await exec(lab, h, 'cat /var/log/kflab/sessions.log');
+      const during = log
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { start: number; end: number; code: number; cmd: string })
+        .filter((e) => e.start >= firstWindow[0] && e.end <= firstWindow[1]);
+      expect(during.length, h).toBeGreaterThan(0);
+      const other = during.filter((e) => !e.cmd.includes('==kf== ') && !e.cmd.includes('/etc/hosts'));
+      expect(other.map((e) => e.cmd.slice(0, 200)), h).toEqual([]);
+      expect(during.some((e) => e.cmd.includes('/etc/hosts')), h).toBe(true);
+    }
+  });
+
   it('run again: nothing to do', () => {
     expect(again.exitCode).toBe(0);
     const second = runDirs(lab).map(readRun).filter((r) => r.command === 'join')[1];
@@ -81,6 +100,15 @@ describe('join with a worker down', () => {
     const logs = runDirs(lab).flatMap((d) => fs.readdirSync(d).map((f) => fs.readFileSync(path.join(d, f), 'utf8'))).join('\n');
     expect(logs.match(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g)).toBeNull();
     expect(logs).not.toMatch(/certificate-key[ =]+[a-f0-9]{64}/);
+  });
+
+  it("keeps the token and certificate key off the joined hosts' command lines (their sshd session logs)", async () => {
+    for (const h of ['kf-node03', 'kf-node04']) {
+      const sessions = await exec(lab, h, 'cat /var/log/kflab/sessions.log');
+      expect(sessions, h).toMatch(/"cmd":"(KUBEFORGE_CMD=[0-9a-f]+ )?bash -s"/); // the join ran, its secrets on stdin
+      expect(sessions.match(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g), h).toBeNull();
+      expect(sessions, h).not.toMatch(/KF_CERT_KEY=/);
+    }
   });
 
   it('leaves no bootstrap token valid', () => {

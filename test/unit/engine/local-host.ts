@@ -32,7 +32,7 @@ export class LocalHost implements Host {
     const t0 = performance.now();
     try {
       return await new Promise<RunResult>((resolve) => {
-        const p = spawn('bash', ['-c', script], { env: { ...process.env, ...this.env, ...opts.env, HOST: this.name } });
+        const p = spawn('bash', ['-c', script], { env: { ...process.env, ...this.env, ...opts.env, ...opts.secretEnv, HOST: this.name } });
         let stdout = '';
         let stderr = '';
         p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -236,8 +236,47 @@ describe('runner', () => {
       host: (n) => hosts.get(n) as LocalHost, journal, reporter, signal: ctl.signal, graceMs: 50,
     });
     expect(hosts.get('m1')?.closed).toBe(true);
-    expect(out.record.hosts.m1[0]).toMatchObject({ status: 'failed' });
-    expect(out.exitCode).not.toBe(0);
+    // cut short by the interrupt: not a failure of the step, a step that did not finish
+    expect(out.record.hosts.m1[0]).toMatchObject({ status: 'not-run', error: 'interrupted while running' });
+    expect(out.exitCode).toBe(130);
+  });
+
+  it('a second interrupt stops the running steps at once, without waiting for the grace time', async () => {
+    const hosts = setup(['m1']);
+    const soft = new AbortController();
+    const hard = new AbortController();
+    let stopped = 0;
+    // stop() ends the hung command, as SshHost.stop ends its processes on the host
+    const m1 = hosts.get('m1') as LocalHost;
+    let release: (() => void) | undefined;
+    const hung = Object.assign(Object.create(m1) as LocalHost, {
+      run: (script: string, opts?: Parameters<LocalHost['run']>[1]) => (script.includes('HANG')
+        ? new Promise<Awaited<ReturnType<LocalHost['run']>>>((resolve) => {
+          release = () => resolve({ code: 143, stdout: '', stderr: 'Terminated', durationMs: 1 });
+        })
+        : m1.run(script, opts)),
+      stop: async () => {
+        stopped++;
+        release?.();
+      },
+    });
+    const reporter: Reporter = {
+      emit: (e) => {
+        if (e.type === 'step-start') {
+          setTimeout(() => soft.abort(), 10);
+          setTimeout(() => hard.abort(), 30);
+        }
+      },
+    };
+    const journal = new Journal({ root: dir, command: 'up' });
+    const out = await runPhases({
+      phases: [phase('os', ['m1'], (h) => [touchStep('os', h, 'a', { check: 'false', apply: 'HANG' }), touchStep('os', h, 'b')])],
+      host: () => hung, journal, reporter, signal: soft.signal, hardStop: hard.signal, graceMs: 60_000,
+    });
+    expect(stopped).toBe(1);
+    expect(out.exitCode).toBe(130);
+    expect(out.record.hosts.m1.map((s) => [s.id, s.status, s.error])).toEqual([['a', 'not-run', 'interrupted while running'], ['b', 'not-run', undefined]]);
+    expect(out.record.stoppedAt).toEqual({ phase: 'os', reason: 'interrupted', pending: { m1: 'a' } });
   });
 });
 
@@ -294,16 +333,22 @@ describe('run-time values for steps (HostStep.env)', () => {
     const { out } = await run(phases, hosts, { journal, runtimeEnv });
     expect(out.ok).toBe(true);
     // one token for the whole run, shared by both joins
-    expect(readFileSync(join(dir, 'kubeadm-calls'), 'utf8')).toBe('token create --ttl 2h --print-join-command\n');
+    expect(readFileSync(join(dir, 'kubeadm-calls'), 'utf8')).toBe('token create --ttl 15m --print-join-command\n');
     for (const h of ['w1', 'w2']) expect(readFileSync(join(dir, `${h}.joined`), 'utf8')).toBe(`${token} ${hash} ${runtimeEnv.certKey}\n`);
     const written = readdirSync(journal.dir).map((f) => readFileSync(join(journal.dir, f), 'utf8')).join('\n');
     expect(written).not.toContain(token);
     expect(written).not.toContain(runtimeEnv.certKey);
 
-    // converged: the checks pass, no token is created
-    const again = await run(phases, hosts, { runtimeEnv: new ClusterRuntimeEnv('m1', () => undefined) });
+    // the run's token is revoked by its id (the secret part stays off the command line)
+    expect(await runtimeEnv.revoke((n) => hosts.get(n)!)).toBe('q1w2e3');
+    expect(readFileSync(join(dir, 'kubeadm-calls'), 'utf8').split('\n')[1]).toBe('token delete q1w2e3');
+
+    // converged: the checks pass, no token is created, none to revoke
+    const quiet = new ClusterRuntimeEnv('m1', () => undefined);
+    const again = await run(phases, hosts, { runtimeEnv: quiet });
     expect(again.out.record.counts.applied).toBe(0);
-    expect(readFileSync(join(dir, 'kubeadm-calls'), 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    expect(await quiet.revoke((n) => hosts.get(n)!)).toBeUndefined();
+    expect(readFileSync(join(dir, 'kubeadm-calls'), 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
   });
 
   it('parses the join command kubeadm prints', () => {

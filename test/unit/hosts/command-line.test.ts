@@ -4,11 +4,26 @@ import { commandLine } from '../../../src/hosts/command-line.ts';
 import { describeSudoFailure } from '../../../src/hosts/ssh-errors.ts';
 
 describe('the command line sent to sshd', () => {
-  it('root: bash -c with env exported inside the script; the quoting survives a real shell', () => {
-    const c = commandLine(`echo "$A" '$B'`, { env: { A: "it's $HOME" } }, { user: 'root' }, {});
+  it('root: bash -c with the script; the quoting survives a real shell', () => {
+    const c = commandLine(`echo "$HOME" '$B' "it's"`, {}, { user: 'root' }, {});
     expect(c.command.startsWith('bash -c ')).toBe(true);
-    const r = spawnSync('bash', ['-c', c.command], { encoding: 'utf8' });
-    expect(r.stdout).toBe("it's $HOME $B\n");
+    expect(c.stdin).toBeUndefined();
+    const r = spawnSync('bash', ['-c', c.command], { encoding: 'utf8', env: { HOME: '/h' } });
+    expect(r.stdout).toBe("/h $B it's\n");
+  });
+
+  it('secrets (join tokens...) go on stdin with the script, never on the command line; plain env stays inline', () => {
+    const token = 'abcdef.0123456789abcdef';
+    const c = commandLine(`echo "$KF_JOIN_TOKEN" "$A"`, { env: { A: "it's $HOME" }, secretEnv: { KF_JOIN_TOKEN: token } }, { user: 'root' }, {});
+    expect(c.command).toBe('bash -s');
+    const r = spawnSync('bash', ['-c', c.command], { encoding: 'utf8', input: c.stdin });
+    expect(r.stdout).toBe(`${token} it's $HOME\n`);
+    expect(commandLine('true', { secretEnv: { KF_JOIN_TOKEN: token } }, { user: 'ops' }, {}).command).toBe('sudo -n bash -s');
+    const plain = commandLine('echo "$A"', { env: { A: 'x' } }, { user: 'root' }, {});
+    expect(plain.command.startsWith('bash -c ')).toBe(true);
+    expect(spawnSync('bash', ['-c', plain.command], { encoding: 'utf8' }).stdout).toBe('x\n');
+    // a script that needs stdin for data cannot also carry secrets there: refused, not leaked
+    expect(() => commandLine('cat', { secretEnv: { KF_JOIN_TOKEN: token }, stdin: 'data' }, { user: 'root' }, {})).toThrow(/with secrets and stdin input/);
   });
 
   it('sudo without password: sudo -n', () => {

@@ -35,10 +35,11 @@ afterAll(async () => {
 describe('SshHost against a loopback sshd', () => {
   it('runs scripts with exit codes, stdout, stderr, stdin and env', async () => {
     const h = host();
-    const r = await h.run('echo out; echo err >&2; read x; echo "got $x $FOO"; exit 3', { stdin: 'hello\n', env: { FOO: "it's" } });
+    const r = await h.run('echo out; echo err >&2; read x; echo "got $x"; exit 3', { stdin: 'hello\n' });
     expect(r.code).toBe(3);
-    expect(r.stdout).toBe("out\ngot hello it's\n");
+    expect(r.stdout).toBe('out\ngot hello\n');
     expect(r.stderr).toBe('err\n');
+    expect((await h.run('echo "$FOO"', { env: { FOO: "it's $HOME" } })).stdout).toBe("it's $HOME\n");
     expect(r.durationMs).toBeGreaterThanOrEqual(0);
     expect((await h.run('whoami')).stdout.trim()).toBe('root');
   });

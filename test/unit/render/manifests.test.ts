@@ -219,28 +219,39 @@ describe('YAML 1.1, as Kubernetes reads manifests', () => {
 });
 
 describe('ensureAddonManifests (for up)', () => {
-  it('lists what is missing without fetching, and fetches into the cache when asked (fetch stubbed: no network)', async () => {
-    const { ensureAddonManifests } = await import('../../../src/render/manifests.ts');
+  it('downloads what is missing into the cache, says so first, and fetches nothing the second time (fetch stubbed: no network)', async () => {
+    const { ensureAddonManifests, manifestSource } = await import('../../../src/render/manifests.ts');
     const { vi } = await import('vitest');
     process.env.KUBEFORGE_CACHE_DIR = path.join(tmp, 'cache-ensure');
     const ha = inventory('ha.yaml');
-    const missing = await ensureAddonManifests(ha, { fetch: false });
-    expect(missing.map((m) => m.url)).toEqual([releaseUrl('calico', ha.cluster.cni.version), releaseUrl('metrics-server', ha.cluster.metricsServer.version)]);
+    const urls = [releaseUrl('calico', ha.cluster.cni.version), releaseUrl('metrics-server', ha.cluster.metricsServer.version)];
+    expect(['calico', 'metrics-server'].map((a) => manifestSource(ha, a as 'calico').available)).toEqual([false, false]);
     const asked: string[] = [];
+    const told: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => {
       asked.push(url);
       const addon = url.includes('calico') ? 'calico' : 'metrics-server';
       return new Response(bundledManifest(addon, addon === 'calico' ? ha.cluster.cni.version : ha.cluster.metricsServer.version), { status: 200 });
     });
     try {
-      expect(await ensureAddonManifests(ha, { fetch: true })).toEqual([]);
+      await ensureAddonManifests(ha, (src) => told.push(src.url ?? ''));
+      expect(asked).toEqual(urls);
+      expect(told).toEqual(urls);
+      await ensureAddonManifests(ha, (src) => told.push(src.url ?? ''));
+      expect(asked).toHaveLength(2);
     } finally {
       vi.unstubAllGlobals();
     }
-    expect(asked).toEqual(missing.map((m) => m.url));
     expect(renderAddonManifest(ha, 'calico').content).toContain(`value: ${ha.cluster.podSubnet}`);
-    expect(await ensureAddonManifests(ha, { fetch: false })).toEqual([]);
     process.env.KUBEFORGE_CACHE_DIR = path.join(tmp, 'cache');
+  });
+
+  it('names the inventory field when a local manifest file does not exist', async () => {
+    const { ensureAddonManifests } = await import('../../../src/render/manifests.ts');
+    const ha = inventory('ha.yaml');
+    const file = path.join(tmp, 'missing-manifest.yaml');
+    const c: Cluster = { ...ha, file, cluster: { ...ha.cluster, cni: { ...ha.cluster.cni, manifest: './nowhere/calico.yaml' } } };
+    await expect(ensureAddonManifests(c)).rejects.toThrow(`${file}: cluster.cni.manifest: ${path.join(tmp, 'nowhere', 'calico.yaml')} does not exist`);
   });
 });
 

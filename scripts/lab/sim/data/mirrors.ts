@@ -60,6 +60,7 @@ const SITES: { prefix: string; cn: SiteStatus; global: SiteStatus }[] = [
   { prefix: 'pkgs.k8s.io/', cn: 'ok', global: 'ok' },
   { prefix: 'packages.cloud.google.com/', cn: 'timeout', global: 'ok' },
   { prefix: 'elrepo.org/', cn: 'ok', global: 'ok' },
+  { prefix: 'www.elrepo.org/', cn: 'ok', global: 'ok' },
 ];
 
 /** Paths that existed once and are gone: they answer 404. */
@@ -142,6 +143,11 @@ const GPG_KEYS: Record<string, string> = {
   'vault.centos.org/RPM-GPG-KEY-CentOS-7': 'CentOS-7 Key',
   'dl.rockylinux.org/pub/rocky/RPM-GPG-KEY-Rocky-9': 'Rocky Enterprise Software Foundation - Release key 2022',
   'mirrors.aliyun.com/rockylinux/RPM-GPG-KEY-Rocky-9': 'Rocky Enterprise Software Foundation - Release key 2022',
+  'mirrors.tuna.tsinghua.edu.cn/elrepo/RPM-GPG-KEY-elrepo.org': 'elrepo.org (RPM Signing Key for elrepo.org)',
+  'mirrors.aliyun.com/elrepo/RPM-GPG-KEY-elrepo.org': 'elrepo.org (RPM Signing Key for elrepo.org)',
+  'elrepo.org/RPM-GPG-KEY-elrepo.org': 'elrepo.org (RPM Signing Key for elrepo.org)',
+  // the guides' first line: rpm --import https://www.elrepo.org/RPM-GPG-KEY-elrepo.org
+  'www.elrepo.org/RPM-GPG-KEY-elrepo.org': 'elrepo.org (RPM Signing Key for elrepo.org)',
 };
 for (const r of DOCKER_ROOTS) GPG_KEYS[`${r}linux/centos/gpg`] = 'Docker Release (CE rpm)';
 for (const minor of Object.keys(K8S_MINOR_PATCHES)) {

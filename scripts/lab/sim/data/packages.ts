@@ -7,6 +7,8 @@
  * exactly the trap a real host has).
  */
 
+import { MAX_PATCH } from './images.ts';
+
 export interface Requirement {
   name: string;
   /** minimum [epoch:]version[-release] */
@@ -727,12 +729,12 @@ function kubeTrio(version: string, release: string, cni: string, cri: string, le
 /** The frozen legacy repo (aliyun kubernetes-el7-x86_64): every minor up to its last versions, release "-0". */
 function kubernetesLegacy(): PackageDef[] {
   const out: PackageDef[] = [];
-  const patches: Record<string, number[]> = {
-    '1.20': [0, 15], '1.21': [0, 14], '1.22': [0, 17], '1.23': [0, 1, 6, 9, 14, 15, 16, 17],
-    '1.24': [0, 17], '1.25': [0, 16], '1.26': [0, 9], '1.27': [0, 6], '1.28': [0, 1, 2],
+  // the newest patch of each minor when the repo froze; every patch up to it is there
+  const newest: Record<string, number> = {
+    '1.20': 15, '1.21': 14, '1.22': 17, '1.23': 17, '1.24': 17, '1.25': 16, '1.26': 9, '1.27': 6, '1.28': 2,
   };
-  for (const [minor, ps] of Object.entries(patches)) {
-    for (const p of ps) out.push(...kubeTrio(`${minor}.${p}`, '0', '0.8.7', '1.19.0', true));
+  for (const [minor, max] of Object.entries(newest)) {
+    for (let p = 0; p <= max; p++) out.push(...kubeTrio(`${minor}.${p}`, '0', '0.8.7', '1.19.0', true));
   }
   for (const v of ['0.8.7', '1.1.1', '1.2.0']) {
     out.push(pkg({ name: 'kubernetes-cni', version: v, release: '0', summary: 'Binaries required to provision kubernetes container networking', files: cniFiles() }));
@@ -743,11 +745,12 @@ function kubernetesLegacy(): PackageDef[] {
   return out;
 }
 
-/** Newest patch of each per-minor repo (pkgs.k8s.io core:/stable:/vX.Y), with the patches users pin. */
-export const K8S_MINOR_PATCHES: Record<string, number[]> = {
-  '1.24': [0, 17], '1.25': [0, 16], '1.26': [0, 15], '1.27': [0, 16], '1.28': [0, 2, 15],
-  '1.29': [0, 6, 15], '1.30': [0, 2, 14], '1.31': [0, 1, 10], '1.32': [0, 1, 7], '1.33': [0, 1, 3], '1.34': [0, 1],
-};
+/** Every patch of each per-minor repo (pkgs.k8s.io core:/stable:/vX.Y), up to the newest the image table knows. */
+export const K8S_MINOR_PATCHES: Record<string, number[]> = Object.fromEntries(
+  Object.entries(MAX_PATCH)
+    .filter(([m]) => Number(m) >= 24)
+    .map(([m, max]) => [`1.${m}`, Array.from({ length: max + 1 }, (_, p) => p)]),
+);
 
 function kubernetesMinor(minor: string): PackageDef[] {
   const release = '150500.1.1';

@@ -7,6 +7,7 @@ import { curl, registerMirrorHttp, wget } from './http.ts';
 import { iptables, iptablesRestore, iptablesSave } from './iptables.ts';
 import { lsmod, modinfo, modprobe, rmmod } from './modules.ts';
 import { nmcli } from './network.ts';
+import { conntrack, ebtables, ethtool, ipset, jq, socat } from './pkgtools.ts';
 import { grub2, grubby, reboot, uname } from './power.ts';
 import { rpm } from './rpm.ts';
 import { getenforce, sestatus, setenforce } from './selinux.ts';
@@ -64,6 +65,12 @@ const table: Record<string, (ctx: SimContext) => Promise<CommandResult>> = {
   'iptables-restore': iptablesRestore,
   'ip6tables-restore': iptablesRestore,
   nmcli,
+  socat,
+  conntrack,
+  ipset,
+  ebtables,
+  ethtool,
+  jq,
   curl,
   wget,
   // the host's CPU count, not the machine's (kubeadm's NumCPU check reads the same figure)

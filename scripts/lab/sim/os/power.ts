@@ -1,7 +1,8 @@
 /** uname, reboot/shutdown, and the boot loader (grubby, grub2-set-default, grub2-mkconfig, grub2-editenv). */
 import { fail, ok, unsupported, type CommandResult, type SimContext } from '../api.ts';
-import { persistExtra, runningKernel } from './host.ts';
+import { runningKernel } from './host.ts';
 import { kernelBuild } from './kernel.ts';
+import { bootArgs, bootTitle, writeGrubCfg } from './kernel-files.ts';
 import { installedKernels } from './rpmdb.ts';
 import { rpmvercmp } from './rpmver.ts';
 
@@ -45,13 +46,8 @@ export function bootEntries(ctx: SimContext): string[] {
   return [...installedKernels(ctx)].sort((a, b) => rpmvercmp(b, a));
 }
 
-const title = (ctx: SimContext, k: string): string =>
-  ctx.host.os === 'centos7' ? `CentOS Linux (${k}) 7 (Core)` : `Rocky Linux (${k}) 9.4 (Blue Onyx)`;
-
-const kernelArgs = (ctx: SimContext): string[] =>
-  persistExtra(ctx, 'kernelArgs', () => (ctx.host.os === 'centos7'
-    ? ['ro', 'crashkernel=auto', 'rd.lvm.lv=centos/root', 'rd.lvm.lv=centos/swap', 'rhgb', 'quiet']
-    : ['ro', 'crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M', 'resume=/dev/mapper/rl-swap', 'rd.lvm.lv=rl/root', 'rd.lvm.lv=rl/swap']));
+const title = bootTitle;
+const kernelArgs = bootArgs;
 
 function setDefault(ctx: SimContext, k: string): void {
   ctx.persist().defaultKernel = k;
@@ -103,6 +99,7 @@ export async function grubby(ctx: SimContext): Promise<CommandResult> {
       }
     } else return unsupported(ctx);
   }
+  if (args.some((a) => a.startsWith('--args') || a.startsWith('--remove-args'))) writeGrubCfg(ctx, entries);
   return ok(out);
 }
 
@@ -123,6 +120,8 @@ export async function grub2(ctx: SimContext): Promise<CommandResult> {
     const o = args.indexOf('-o');
     if (o < 0 && !args.some((x) => x.startsWith('--output='))) return unsupported(ctx);
     if (ctx.uid !== 0) return fail(1, '/usr/sbin/grub2-probe: error: failed to get canonical path of `/dev/mapper/centos-root\'.\n');
+    const outFile = o >= 0 ? args[o + 1] : args.find((x) => x.startsWith('--output='))?.slice('--output='.length);
+    if (outFile && ctx.host.os === 'centos7') writeGrubCfg(ctx, entries, outFile);
     const lines = ['Generating grub configuration file ...'];
     for (const e of entries) lines.push(`Found linux image: /boot/vmlinuz-${e}`, `Found initrd image: /boot/initramfs-${e}.img`);
     lines.push('done');

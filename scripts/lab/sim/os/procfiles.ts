@@ -120,6 +120,8 @@ export function writeProcFiles(ctx: SimContext): void {
   const want = new Map<string, string>();
   for (const [k, v] of Object.entries(rt.sysctl)) want.set(path.join(root, keyToPath(k)), `${v}\n`);
   want.set(path.join(root, 'kernel/hostname'), `${rt.hostname}\n`);
+  // a new one every boot: scripts and tools tell boots apart by it
+  want.set(path.join(root, 'kernel/random/boot_id'), `${rt.bootId}\n`);
   if (!cache || !fs.existsSync(root)) {
     // first write of this boot (or by this process): reconcile with what is on disk
     cache = new Map();

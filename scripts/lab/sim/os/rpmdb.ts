@@ -5,6 +5,7 @@
 import type { InstalledRpm, SimContext } from '../api.ts';
 import { basePackages, findDefinition, UNIT_FILES, type PackageDef } from '../data/packages.ts';
 import { CLIENT, existsHost, linkHost, persistExtra, readHost, removeHost, writeHost } from './host.ts';
+import { removeKernelFiles, writeGrubCfg, writeKernelFiles } from './kernel-files.ts';
 import { findUnit, stopUnit, enableLinks } from './units.ts';
 import type { NevraLike } from './rpmver.ts';
 
@@ -43,6 +44,8 @@ export function recordInstall(ctx: SimContext, def: PackageDef, repo: string): v
   if (def.kernel) {
     const ks = installedKernels(ctx);
     if (!ks.includes(def.kernel)) ks.push(def.kernel);
+    writeKernelFiles(ctx, def.kernel);
+    writeGrubCfg(ctx, ks);
   }
 }
 
@@ -71,6 +74,8 @@ export async function removePackage(ctx: SimContext, name: string): Promise<void
       const ks = installedKernels(ctx);
       const i = ks.indexOf(def.kernel);
       if (i >= 0) ks.splice(i, 1);
+      removeKernelFiles(ctx, def.kernel);
+      writeGrubCfg(ctx, ks);
     }
   }
   delete ctx.persist().rpms[name];
@@ -84,5 +89,7 @@ export function ensureBaseRpmdb(ctx: SimContext): void {
     rpms[def.name] = { name: def.name, version: def.version, release: def.release, arch: def.arch, repo: 'anaconda', installedAt: ctx.now() };
     for (const u of def.units) if (UNIT_FILES[u] && !existsHost(ctx, `/usr/lib/systemd/system/${u}`)) writeHost(ctx, `/usr/lib/systemd/system/${u}`, UNIT_FILES[u], 0o644);
   }
-  installedKernels(ctx);
+  // the installer's kernel, with its /boot and /usr/lib/modules files
+  for (const k of installedKernels(ctx)) writeKernelFiles(ctx, k);
+  writeGrubCfg(ctx, installedKernels(ctx));
 }

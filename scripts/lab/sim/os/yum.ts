@@ -164,10 +164,13 @@ const FILE_KEYS: Record<string, [string, string]> = {
   'RPM-GPG-KEY-CentOS-7': ['F4A80EB5', 'CentOS-7 Key (CentOS 7 Official Signing Key) <security@centos.org>'],
   'RPM-GPG-KEY-Rocky-9': ['350D275D', 'Rocky Enterprise Software Foundation - Release key 2022 <releng@rockylinux.org>'],
   'RPM-GPG-KEY-EPEL-7': ['352C64E5', 'Fedora EPEL (7) <epel@fedoraproject.org>'],
+  'RPM-GPG-KEY-elrepo.org': ['BAADAE52', 'elrepo.org (RPM Signing Key for elrepo.org) <secure@elrepo.org>'],
   gpg: ['621E9F35', 'Docker Release (CE rpm) <docker@docker.com>'],
   'repomd.xml.key': ['9A296436', 'isv:kubernetes OBS Project <isv:kubernetes@build.opensuse.org>'],
 };
 const keyId = (k: string): string => Buffer.from(k).toString('hex').slice(-8).toUpperCase();
+/** Which key a URL or file holds: the distributions' key files by name, mirrors' keys by the table. */
+const keyIdentity = (u: string): string => FILE_KEYS[u.split('/').pop() as string]?.[0] ?? knownGpgKey(u) ?? u;
 
 /** yum's GPG key checks and imports for the packages of a transaction. */
 async function gpgCheck(c: Ctx, items: TxItem[]): Promise<string | undefined> {
@@ -183,7 +186,9 @@ async function gpgCheck(c: Ctx, items: TxItem[]): Promise<string | undefined> {
         : `\n\nPublic key for ${first ? nvra(first.p) : repoId}.rpm is not installed\n\n\nFailing package is: ${first ? `${first.p.name}-${first.p.version}-${first.p.release}.${first.p.arch}` : ''}\n GPG Keys are configured as: \n\n`;
     }
     for (const k of r.gpgkeys) {
-      if (keys[k]) continue;
+      // yum fetches a repo's gpgkey only when the signing key is not in the rpmdb yet: the same
+      // key imported earlier from another URL (rpm --import from a mirror) counts
+      if (keys[k] || Object.keys(keys).some((u) => keyIdentity(u) === keyIdentity(k))) continue;
       let name: string | undefined;
       if (k.startsWith('file://')) {
         const p = k.slice('file://'.length);

@@ -1,4 +1,8 @@
-/** kubectl rollout restart / status and kubectl wait, on the derived state (nothing progresses by waiting). */
+/**
+ * kubectl rollout restart / status and kubectl wait. status and wait really wait: they derive
+ * the cluster again every poll (other hosts' commands, a node joining, a kubelet starting, change
+ * it meanwhile) until the condition holds or --timeout passes, as kubectl's watches do.
+ */
 import type { CommandResult } from '../../api.ts';
 import type { KubeObject } from '../types.ts';
 import { isoNow, updateObject } from '../store.ts';
@@ -6,11 +10,21 @@ import { qualifiedName } from '../resources.ts';
 import { arr, clone, dig, isObject, rec } from '../util.ts';
 import { bool, flag, parseDuration } from './args.ts';
 import { parseTargets, selectObjects } from './get.ts';
-import { done, newOut, type Kc } from './kc.ts';
+import { done, makeKc, newOut, type Kc } from './kc.ts';
+
+/** Between two looks at the cluster while waiting. */
+const POLL_MS = 500;
+/** `rollout status` without --timeout waits forever; the lab stops after this long. */
+const LAB_MAX_WAIT_MS = 600_000;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** The same command line against the cluster as it is now. */
+const fresh = (kc: Kc): Kc => makeKc(kc.sim, kc.args, kc.namespace);
+const liveObject = (kc: Kc, obj: KubeObject): KubeObject | undefined =>
+  kc.view().objects.find((x) => x.kind === obj.kind && x.metadata.name === obj.metadata.name && x.metadata.namespace === obj.metadata.namespace);
 
 const fail = (msg: string): CommandResult => ({ code: 1, stdout: '', stderr: `${msg}\n` });
 
-export function rollout(kc: Kc): CommandResult {
+export async function rollout(kc: Kc): Promise<CommandResult> {
   const [, sub, ...rest] = kc.args.words;
   const { targets, error } = parseTargets(kc, rest);
   if (error) return fail(error.startsWith('error') ? error : `error: ${error}`);
@@ -32,11 +46,22 @@ export function rollout(kc: Kc): CommandResult {
         kc.changed();
         o.out.push(`${qualifiedName(f.type)}/${obj.metadata.name} restarted\n`);
       } else if (sub === 'status') {
-        const r = rolloutStatus(kc, obj);
-        o.out.push(r.line);
-        if (!r.ok) {
-          o.err.push('error: timed out waiting for the condition\n');
-          o.code = 1;
+        const timeout = parseDuration(flag(kc.args, 'timeout'), 0) || LAB_MAX_WAIT_MS;
+        const watch = flag(kc.args, 'watch') !== 'false';
+        const deadline = Date.now() + timeout;
+        let last = '';
+        for (let cur = kc; ; cur = fresh(kc)) {
+          const r = rolloutStatus(cur, obj);
+          // kubectl prints a line each time the rollout's progress changes
+          if (r.line !== last) o.out.push(r.line);
+          last = r.line;
+          if (r.ok || !watch) break;
+          if (Date.now() + POLL_MS > deadline) {
+            o.err.push('error: timed out waiting for the condition\n');
+            o.code = 1;
+            return done(o);
+          }
+          await sleep(POLL_MS);
         }
       } else return { code: 127, stdout: '', stderr: `lab: unsupported command: kubectl ${kc.sim.argv.slice(1).join(' ')}\n` };
     }
@@ -45,7 +70,7 @@ export function rollout(kc: Kc): CommandResult {
 }
 
 function rolloutStatus(kc: Kc, obj: KubeObject): { ok: boolean; line: string } {
-  const live = kc.view().objects.find((x) => x.kind === obj.kind && x.metadata.name === obj.metadata.name && x.metadata.namespace === obj.metadata.namespace) ?? obj;
+  const live = liveObject(kc, obj) ?? obj;
   const s = rec(live.status);
   if (obj.kind === 'DaemonSet') {
     const want = Number(s.desiredNumberScheduled ?? 0);
@@ -59,7 +84,7 @@ function rolloutStatus(kc: Kc, obj: KubeObject): { ok: boolean; line: string } {
   return { ok: false, line: `Waiting for deployment "${obj.metadata.name}" rollout to finish: ${avail} of ${want} updated replicas are available...\n` };
 }
 
-export function wait(kc: Kc): CommandResult {
+export async function wait(kc: Kc): Promise<CommandResult> {
   const cond = flag(kc.args, 'for');
   if (!cond) return fail('error: --for must be specified');
   const { targets, error } = parseTargets(kc, kc.args.words.slice(1));
@@ -71,22 +96,30 @@ export function wait(kc: Kc): CommandResult {
   if (notFound.length) return fail(notFound.join('\n'));
   const objs = found.flatMap((f) => f.objects.map((obj) => ({ t: f.type, obj })));
   if (objs.length === 0) return fail('error: no matching resources found');
-  parseDuration(flag(kc.args, 'timeout'), 30000);
-  const o = newOut();
+  const timeout = parseDuration(flag(kc.args, 'timeout'), 30000);
   const m = /^condition=([^=]+)(?:=(.*))?$/i.exec(cond);
+  if (cond !== 'delete' && !m) return fail(`error: unrecognized condition: "${cond}"`);
+  const holds = (cur: Kc, obj: KubeObject): boolean => {
+    const live = liveObject(cur, obj);
+    if (cond === 'delete' || !m) return live === undefined;
+    const want = (m[2] ?? 'true').toLowerCase();
+    return arr(dig(live, 'status', 'conditions')).some((c) => isObject(c) && String(c.type).toLowerCase() === m[1].toLowerCase() && String(c.status).toLowerCase() === want);
+  };
+  const o = newOut();
+  // one object after the other, each with the whole --timeout; the first that times out ends the command
   for (const { t, obj } of objs) {
-    const plural = `${t.plural}${t.group ? `.${t.group}` : ''}`;
-    let met: boolean;
-    if (cond === 'delete') met = false;
-    else if (m) {
-      const want = (m[2] ?? 'true').toLowerCase();
-      met = arr(dig(obj, 'status', 'conditions')).some((c) => isObject(c) && String(c.type).toLowerCase() === m[1].toLowerCase() && String(c.status).toLowerCase() === want);
-    } else return fail(`error: unrecognized condition: "${cond}"`);
-    if (met) o.out.push(`${qualifiedName(t)}/${obj.metadata.name} condition met\n`);
-    else {
-      o.err.push(`error: timed out waiting for the condition on ${plural}/${obj.metadata.name}\n`);
-      o.code = 1;
+    const deadline = Date.now() + timeout;
+    let cur = kc;
+    while (!holds(cur, obj)) {
+      if (Date.now() + POLL_MS > deadline) {
+        o.err.push(`error: timed out waiting for the condition on ${t.plural}${t.group ? `.${t.group}` : ''}/${obj.metadata.name}\n`);
+        o.code = 1;
+        return done(o);
+      }
+      await sleep(POLL_MS);
+      cur = fresh(kc);
     }
+    o.out.push(`${qualifiedName(t)}/${obj.metadata.name} condition met\n`);
   }
   return done(o);
 }

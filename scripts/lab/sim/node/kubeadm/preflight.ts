@@ -134,10 +134,20 @@ export function runChecks(ctx: SimContext, inp: CheckInput): PreflightResult {
   sysctlFile(ctx, 'net.ipv4.ip_forward', '/proc/sys/net/ipv4/ip_forward', errors);
   if (inp.failSwapOn && ctx.runtime().swapActive) errors.push({ name: 'Swap', msg: 'running with swap on is not supported. Please disable swap' });
   const rpms = ctx.persist().rpms;
-  if (!rpms['conntrack-tools'] && !hostFileExists(ctx, '/usr/sbin/conntrack') && !hostFileExists(ctx, '/usr/bin/conntrack')) {
+  const inPath = (exe: string, pkgs: string[]): boolean =>
+    pkgs.some((p) => rpms[p]) || ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin'].some((d) => hostFileExists(ctx, `${d}/${exe}`));
+  // kubeadm 1.32+ checks conntrack only for an init of a Kubernetes older than 1.32 (join passes no version)
+  const k8sMinor = Number(/^v?1\.(\d+)/.exec(inp.k8sVersion)?.[1] ?? NaN);
+  const wantConntrack = inp.minor < 32 || (!inp.join && k8sMinor < 32);
+  if (wantConntrack && !inPath('conntrack', ['conntrack-tools'])) {
     errors.push({ name: 'FileExisting-conntrack', msg: 'conntrack not found in system path' });
   }
-  if (!rpms.socat && !hostFileExists(ctx, '/usr/bin/socat')) warnings.push({ name: 'FileExisting-socat', msg: 'socat not found in system path' });
+  // the optional tools, in kubeadm's order (ip, iptables, mount, nsenter, touch are always there)
+  if (!inPath('ebtables', ['ebtables', 'iptables-nft', 'iptables-ebtables'])) warnings.push({ name: 'FileExisting-ebtables', msg: 'ebtables not found in system path' });
+  if (!inPath('ethtool', ['ethtool'])) warnings.push({ name: 'FileExisting-ethtool', msg: 'ethtool not found in system path' });
+  if (!inPath('socat', ['socat'])) warnings.push({ name: 'FileExisting-socat', msg: 'socat not found in system path' });
+  // EL9 ships tc in its own package (iproute-tc), not in a minimal install; EL7's iproute has it
+  if (ctx.host.os === 'rocky9' && !inPath('tc', ['iproute-tc'])) warnings.push({ name: 'FileExisting-tc', msg: 'tc not found in system path' });
   hostnameCheck(ctx, inp.nodeName, warnings);
   kubeletVersionCheck(ctx, inp.k8sVersion, inp.minor, errors);
   if (rpms.kubelet && !enabled(ctx, 'kubelet')) warnings.push({ name: 'Service-Kubelet', msg: `kubelet service is not enabled, please run 'systemctl enable kubelet.service'` });
