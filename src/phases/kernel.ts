@@ -16,13 +16,20 @@ export function kernelPhase(cluster: Cluster, facts: FactsByHost): Phase {
       const hostFacts = facts[h.name];
       if (!hostFacts) throw new Error(`no facts for host ${h.name}`);
       const plain = ctxFor(cluster, facts, h);
+      // a host that is already a node is never rebooted behind the cluster's back (no drain, and
+      // every master at once would take the control plane down): the upgrade is left to the user
+      const onNode = upgradePending(cluster, hostFacts) && hostFacts.isNode;
+      const pending = upgradePending(cluster, hostFacts) && !onNode;
       // while an upgrade is pending, modules and sysctl are those of the kernel the host reboots into
-      const ctx = upgradePending(cluster, hostFacts) ? ctxFor(cluster, { [h.name]: factsAfterUpgrade(cluster, hostFacts) }, h) : plain;
+      const ctx = pending ? ctxFor(cluster, { [h.name]: factsAfterUpgrade(cluster, hostFacts) }, h) : plain;
       const modules = kernelModules(ctx);
       const sysctl = sysctlEntries(ctx);
-      const upgrade = kernelUpgradeStep(plain);
+      const upgrade = onNode ? undefined : kernelUpgradeStep(plain);
       const notes: string[] = [];
-      if (upgrade && upgradePending(cluster, hostFacts)) notes.push(`for the upgraded kernel (running ${hostFacts.kernel} until kernel.upgrade reboots the host)`);
+      if (upgrade && pending) notes.push(`for the upgraded kernel (running ${hostFacts.kernel} until kernel.upgrade reboots the host)`);
+      if (onNode) {
+        notes.push(`os.kernelUpgrade: ${h.name} is already a node running ${hostFacts.kernel}; kubeforge does not reboot running nodes: drain it, upgrade and reboot it yourself, then re-run up`);
+      }
       if (cluster.os.kernelUpgrade && !upgradeApplies(cluster, hostFacts)) {
         notes.push(`os.kernelUpgrade: ${hostFacts.family} kernel ${hostFacts.kernel} is recent enough, no upgrade`);
       }

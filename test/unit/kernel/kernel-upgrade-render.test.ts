@@ -83,4 +83,16 @@ describe('kernel.upgrade (os.kernelUpgrade)', () => {
     expect(stepOf(after, host, 'kernel.sysctl').files).toEqual(stepOf(phases, host, 'kernel.sysctl').files);
     expect(stepOf(after, host, 'kernel.modules').notes ?? []).toEqual([]);
   });
+
+  it('never reboots a host that is already a node: no upgrade step there, a note instead, modules for its running kernel', () => {
+    const facts = assumedFactsAll(lab);
+    const node = lab.hosts[1].name;
+    facts[node] = { ...facts[node], isNode: true };
+    const p = buildPhases(lab, facts);
+    expect(stepIds(p, node)).not.toContain('kernel.upgrade');
+    expect(stepOf(p, node, 'kernel.modules').notes?.join('\n')).toMatch(/already a node .*does not reboot running nodes: drain it/);
+    expect(modulesOf(p, node)).toContain('nf_conntrack_ipv4');
+    // the hosts that are not nodes yet still get it
+    expect(stepIds(p, lab.hosts[2].name)).toContain('kernel.upgrade');
+  });
 });
