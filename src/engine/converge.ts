@@ -96,6 +96,8 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
       hardStop: interrupt.hard,
       runtimeEnv,
       failFast: o.failFast,
+      // hosts that are nodes already are likely converged: check all their steps in one exec first
+      precheck: cluster.hosts.filter((h) => facts[h.name]?.isNode).map((h) => h.name),
     });
     // the join token was only for this run's joins: none is left valid behind it
     await runtimeEnv.revoke((n) => journaled.get(n) ?? pool.get(n)).catch((e: Error) => {

@@ -11,6 +11,7 @@ import type { HostStep, Phase } from '../phases/types.ts';
 import { JournaledHost } from './journaled-host.ts';
 import type { Journal } from './journal.ts';
 import type { FailureSummary, Reporter, RunEvent } from './output.ts';
+import { precheckHost } from './precheck.ts';
 import { execStep, type StepExecOptions } from './step-exec.ts';
 import { readFileStates, syncFiles, type FileState } from './step-files.ts';
 import { summaryMessage } from './summary.ts';
@@ -46,6 +47,12 @@ export interface RunnerOptions {
   failFast?: boolean;
   /** values for HostStep.env (join token, CA hash, certificate key); required when a step lists env */
   runtimeEnv?: RuntimeEnvSource;
+  /**
+   * Hosts likely converged (already nodes): before the first phase, one exec per host checks all
+   * of its steps at once (precheck.ts); steps found done are skipped without their own exec as
+   * long as the run has not started changing anything.
+   */
+  precheck?: string[];
 }
 
 export interface RunOutcome {
@@ -108,6 +115,11 @@ export async function runPhases(o: RunnerOptions): Promise<RunOutcome> {
     stopped: interrupted,
   };
 
+  // steps found done by the precheck; trusted only until the first step that has work to do
+  // (anywhere: a change on one host can matter to another host's check)
+  const prechecked = new Set<HostStep>();
+  let working = false;
+
   const runHost = async (phase: Phase, name: string): Promise<void> => {
     const host = hostOf(name);
     const steps = phase.steps[name] ?? [];
@@ -119,6 +131,12 @@ export async function runPhases(o: RunnerOptions): Promise<RunOutcome> {
       rec.startedAt = new Date().toISOString();
       const s0 = performance.now();
       await emit({ type: 'step-start', phase: phase.id, host: name, step: step.id, title: step.title });
+      if (!working && prechecked.has(step)) {
+        Object.assign(rec, { status: 'skipped', durationMs: 0 });
+        await emit({ type: 'step-end', phase: phase.id, host: name, step: step.id, title: step.title, status: 'skipped', durationMs: 0 });
+        continue;
+      }
+      working = true;
       try {
         let changed: string[] = [];
         if (step.files.length > 0) {
@@ -165,6 +183,16 @@ export async function runPhases(o: RunnerOptions): Promise<RunOutcome> {
 
   let stoppedAt: StopPoint | undefined;
   const pool = new Semaphore(Math.max(1, o.concurrency ?? 20));
+  if (o.precheck && o.precheck.length > 0 && !interrupted()) {
+    await Promise.all(
+      o.precheck.map((name) =>
+        pool.use(async () => {
+          if (interrupted()) return;
+          for (const s of await precheckHost(hostOf(name), o.phases.flatMap((p) => p.steps[name] ?? []))) prechecked.add(s);
+        }),
+      ),
+    );
+  }
   for (const [pi, phase] of o.phases.entries()) {
     const prec = record.phases[pi] as PhaseRecord;
     if (interrupted()) {

@@ -90,6 +90,11 @@ describe('up on a fresh 3-host CentOS 7.9 lab', () => {
     expect(rec.ok).toBe(true);
     expect(rec.counts.applied).toBe(0);
     expect(Object.values(rec.hosts).flat().every((s) => s.status === 'skipped')).toBe(true);
+    // every step was still checked on the host, all of a host's checks in one exec
+    const log = fs.readFileSync(path.join(runs[1], 'kf-node01.log'), 'utf8');
+    const execs = log.split('\n').filter((l) => l.startsWith('=== '));
+    expect(execs.some((l) => / precheck \(\d+ steps\)$/.test(l)), execs.join('\n')).toBe(true);
+    expect(execs.length, execs.join('\n')).toBeLessThanOrEqual(3);
   });
 
   it('writes no token, certificate key or password to runs or output', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPhases } from '../../../src/engine/runner.ts';
 import { Journal } from '../../../src/engine/journal.ts';
@@ -37,12 +37,12 @@ describe('runner over real SSH', () => {
         ],
       },
     }];
-    const once = async (): Promise<{ lines: string[]; log: string }> => {
+    const once = async (precheck?: string[]): Promise<{ lines: string[]; log: string }> => {
       const host = new SshHost({ name: 'n1', address: '127.0.0.1', ssh: sshd.settings() });
       const journal = new Journal({ root: d, command: 'up' });
       const lines: string[] = [];
       try {
-        const out = await runPhases({ phases, host: () => host, journal, reporter: new PlainReporter((l) => lines.push(l)) });
+        const out = await runPhases({ phases, host: () => host, journal, reporter: new PlainReporter((l) => lines.push(l)), precheck });
         expect(out.ok).toBe(true);
       } finally {
         await host.close();
@@ -59,5 +59,19 @@ describe('runner over real SSH', () => {
     const execs = second.log.split('\n').filter((l) => l.startsWith('=== ')).length;
     expect(execs).toBe(4);
     expect(readdirSync(`${d}/etc/sysctl.d`)).toEqual(['k8s.conf']);
+
+    // with the precheck: every step checked in ONE exec, the same answer
+    const third = await once(['n1']);
+    expect(third.lines).toContain('nothing to do: the cluster is converged (3 steps checked, 0 applied)');
+    expect(third.log.split('\n').filter((l) => l.startsWith('=== '))).toEqual([expect.stringMatching(/ precheck \(3 steps\)$/)]);
+
+    // a managed file changed behind kubeforge's back: the precheck does not vouch for that step,
+    // it is rewritten (with a backup) and every later step is checked again on its own
+    writeFileSync(`${d}/etc/sysctl.d/k8s.conf`, 'net.ipv4.ip_forward = 0\n');
+    const fourth = await once(['n1']);
+    expect(fourth.lines).toContain('[kernel] n1: kernel.modules ... skipped');
+    expect(fourth.lines).toContain('[kernel] n1: kernel.sysctl ... done');
+    expect(readFileSync(`${d}/etc/sysctl.d/k8s.conf`, 'utf8')).toBe('net.ipv4.ip_forward = 1\n');
+    expect(fourth.log).toMatch(/^=== \S+ kernel\.noop$/m);
   });
 });
