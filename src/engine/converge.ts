@@ -9,6 +9,8 @@ import { UserError } from '../errors.ts';
 import type { Host } from '../hosts/host.ts';
 import type { HostFacts, Phase } from '../phases/types.ts';
 import { gatherAllFacts } from './facts-all.ts';
+import { factProblems } from '../phases/preflight-facts.ts';
+import { checkKeyFiles, KeyFileError } from '../hosts/key-file.ts';
 import { HostPool, passwordEnvNames } from './host-pool.ts';
 import { interruptOnSigint } from './interrupt.ts';
 import { Journal } from './journal.ts';
@@ -68,6 +70,13 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
   const journaled = new Map(o.cluster.hosts.map((h) => [h.name, new JournaledHost(pool.get(h.name), journal)]));
   const interrupt = interruptOnSigint();
   try {
+    // a bad key file is the same error on every host: say it once, before connecting anywhere
+    try {
+      checkKeyFiles(o.cluster.hosts.flatMap((h) => [h.ssh.privateKeyPath, h.ssh.bastion?.privateKeyPath]));
+    } catch (e) {
+      if (!(e instanceof KeyFileError)) throw e;
+      throw new UserError(e.message);
+    }
     const { facts, errors } = await gatherAllFacts([...journaled.values()], o.concurrency ?? 20);
     let cluster = o.cluster;
     const workers = new Set(cluster.hosts.filter((h) => h.role === 'worker').map((h) => h.name));
@@ -83,6 +92,13 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
       journal.record.stoppedAt = { phase: 'preflight', reason: `cannot read ${fatal.length} host(s)` };
       journal.save();
       throw new UserError(`${fatal.map((e) => e.message).join('\n')}\nlogs: ${journal.dir}`);
+    }
+    // cross-host checks (duplicate UUIDs, 1-CPU master, missing ipvs, subnet overlaps): refused before any change
+    const problems = factProblems(cluster, facts);
+    if (problems.length > 0) {
+      journal.record.stoppedAt = { phase: 'preflight', reason: `${problems.length} preflight problem(s)` };
+      journal.save();
+      throw new UserError(`${problems.join('\n')}\nlogs: ${journal.dir}`);
     }
     const phases = o.build(cluster, facts);
     const runtimeEnv = new ClusterRuntimeEnv(initMasterOf(cluster).name, (v) => redactor.add(v));

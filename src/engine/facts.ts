@@ -25,6 +25,15 @@ for f in /sys/class/net/*/address; do
   n=\${f%/address}; n=\${n##*/}
   echo "mac=$n $(cat "$f" 2>/dev/null)"
 done
+# ipvs modules the running kernel ships: modules.dep lists loadable ones, modules.builtin compiled-in ones
+d=/lib/modules/$(uname -r)
+if [ -r "$d/modules.dep" ]; then
+  echo "modules_read=1"
+  for m in ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack; do
+    grep -qE "(^|/)$m\\.ko" "$d/modules.dep" "$d/modules.builtin" 2>/dev/null && echo "mod=$m"
+  done
+fi
+ip -o -4 addr show 2>/dev/null | while read -r _ ifname _ addr _; do echo "addr=$ifname $addr"; done
 echo "product_uuid=$(cat /sys/class/dmi/id/product_uuid 2>/dev/null)"
 echo "hostname=$(hostname 2>/dev/null || uname -n)"
 echo "time_ms=$(date +%s%3N)"
@@ -82,6 +91,8 @@ export function parseFacts(stdout: string): HostFacts {
   const family = elFamily(os);
   const kv = new Map<string, string>();
   const macs: string[] = [];
+  const mods: string[] = [];
+  const addrs: string[] = [];
   for (const line of (sec.get('kv') ?? '').split('\n')) {
     const i = line.indexOf('=');
     if (i < 0) continue;
@@ -91,6 +102,10 @@ export function parseFacts(stdout: string): HostFacts {
       const [ifname, mac] = v.split(/\s+/);
       const m = (mac ?? '').toLowerCase();
       if (ifname && !VIRTUAL_IF.test(ifname) && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(m) && m !== '00:00:00:00:00:00') macs.push(m);
+    } else if (k === 'mod') mods.push(v);
+    else if (k === 'addr') {
+      const [ifname, cidr] = v.split(/\s+/);
+      if (ifname && cidr && !VIRTUAL_IF.test(ifname)) addrs.push(cidr);
     } else kv.set(k, v);
   }
   const memKb = Number(/^MemTotal:\s+(\d+)\s*kB/m.exec(sec.get('meminfo') ?? '')?.[1] ?? NaN);
@@ -111,6 +126,8 @@ export function parseFacts(stdout: string): HostFacts {
     timeMs: Number(kv.get('time_ms')) || 0,
     isNode: kv.get('is_node') === '1',
     hasAdminConf: kv.get('admin_conf') === '1',
+    ...(addrs.length > 0 ? { addresses: addrs } : {}),
+    ...(kv.get('modules_read') === '1' ? { kernelModules: mods } : {}),
   };
 }
 

@@ -37,3 +37,8 @@ export function loadPrivateKey(path: string): Buffer {
   }
   return key;
 }
+
+/** Every distinct key file checked once, before any connection: the first bad one as one line (not once per host). */
+export function checkKeyFiles(paths: (string | undefined)[]): void {
+  for (const p of new Set(paths.filter((x): x is string => !!x))) loadPrivateKey(p);
+}
