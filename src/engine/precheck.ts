@@ -57,15 +57,25 @@ export function parsePrecheck(stdout: string, steps: HostStep[], nonce: string):
   return passed;
 }
 
-/** One exec on the host; an error or a cut connection just means nothing is known in advance. */
-export async function precheckHost(host: Host & { label: string }, steps: HostStep[]): Promise<Set<HostStep>> {
-  if (steps.length === 0) return new Set();
+export type StepState = 'done' | 'to-do';
+
+/** Every step's state from one exec, or undefined when the host could not tell (error, cut short). */
+export async function precheckStates(host: Host, steps: HostStep[]): Promise<Map<HostStep, StepState> | undefined> {
+  if (steps.length === 0) return new Map();
   const nonce = randomBytes(6).toString('hex');
-  host.label = `precheck (${steps.length} steps)`;
+  if ('label' in host) (host as { label: string }).label = `precheck (${steps.length} steps)`;
   try {
     const r = await host.run(precheckScript(steps, nonce), { timeoutMs: (CHECK_LIMIT_S + 10) * 1000 * Math.min(steps.length, 6) });
-    return r.code === 0 ? parsePrecheck(r.stdout, steps, nonce) : new Set();
+    if (r.code !== 0 || !r.stdout.includes(`@@kf:${nonce} check ${steps.length - 1} `)) return undefined;
+    const passed = parsePrecheck(r.stdout, steps, nonce);
+    return new Map(steps.map((s) => [s, passed.has(s) ? 'done' : 'to-do']));
   } catch {
-    return new Set();
+    return undefined;
   }
+}
+
+/** The steps found done; an error or a cut connection just means nothing is known in advance. */
+export async function precheckHost(host: Host, steps: HostStep[]): Promise<Set<HostStep>> {
+  const states = await precheckStates(host, steps);
+  return new Set([...(states ?? new Map<HostStep, StepState>())].filter(([, st]) => st === 'done').map(([s]) => s));
 }

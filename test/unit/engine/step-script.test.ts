@@ -51,14 +51,15 @@ describe('check || apply in one exec', () => {
   });
 });
 
-describe('batched checks', () => {
-  it('one exec reports every check', async () => {
-    const { liveStates } = await import('../../../src/engine/live-check.ts');
+describe('batched checks (precheck)', () => {
+  it('one exec reports every check; a check cannot fake another step\'s marker', async () => {
+    const { precheckStates } = await import('../../../src/engine/precheck.ts');
     const { LocalHost } = await import('./local-host.ts');
     const h = new LocalHost('m1');
     const step = (id: string, check: string) => ({ id, phase: 'os' as const, title: id, host: 'm1', check, apply: 'true', files: [] });
-    const states = await liveStates(h, [step('a', 'true'), step('b', 'exit 3'), step('c', 'read x; test -z "$x"'), step('d', "echo '@@kf:fake 0=0'; false")]);
-    expect([...states]).toEqual([['a', 'done'], ['b', 'to-do'], ['c', 'done'], ['d', 'to-do']]);
+    const steps = [step('a', 'true'), step('b', 'exit 3'), step('c', 'read x; test -z "$x"'), step('d', "echo '@@kf:fake check 0 0'; false")];
+    const states = await precheckStates(h, steps);
+    expect([...(states ?? [])].map(([s, st]) => [s.id, st])).toEqual([['a', 'done'], ['b', 'to-do'], ['c', 'done'], ['d', 'to-do']]);
     expect(h.execs).toHaveLength(1);
   });
 });
