@@ -10,6 +10,7 @@ import type { Host } from '../hosts/host.ts';
 import type { HostFacts, Phase } from '../phases/types.ts';
 import { gatherAllFacts } from './facts-all.ts';
 import { factProblems } from '../phases/preflight-facts.ts';
+import { chooseMirrors, probeHosts } from '../mirrors/choose.ts';
 import { checkKeyFiles, KeyFileError } from '../hosts/key-file.ts';
 import { HostPool, passwordEnvNames } from './host-pool.ts';
 import { interruptOnSigint } from './interrupt.ts';
@@ -100,6 +101,21 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
       journal.save();
       throw new UserError(`${problems.join('\n')}\nlogs: ${journal.dir}`);
     }
+    // mirrors: probed from the hosts; the first healthy candidate of each class wins, a class
+    // with none stops the run here, before any change
+    const choice = chooseMirrors(cluster, await probeHosts(cluster, facts, (n) => journaled.get(n) ?? pool.get(n), o.concurrency ?? 20));
+    const initName = initMasterOf(cluster).name;
+    journal.record.mirrors = [...choice.lines, ...choice.dead];
+    if (choice.dead.length > 0) {
+      journal.note(initName, choice.dead.join('\n'));
+      journal.record.stoppedAt = { phase: 'preflight', reason: 'no reachable mirror for a needed class' };
+      journal.save();
+      throw new UserError(`${choice.dead.join('\n')}\nlogs: ${journal.dir}`);
+    }
+    journal.note(initName, choice.lines.join('\n'));
+    // on the console only when the preferred candidate was passed over (the run log has it all)
+    for (const l of choice.lines.filter((x) => x.includes(' (preferred '))) (o.notify ?? ((x: string) => process.stderr.write(`${x}\n`)))(l);
+    cluster = choice.cluster;
     const phases = o.build(cluster, facts);
     const runtimeEnv = new ClusterRuntimeEnv(initMasterOf(cluster).name, (v) => redactor.add(v));
     const out = await runPhases({

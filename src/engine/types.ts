@@ -65,6 +65,8 @@ export interface RunRecord {
   /** per host, every step of every phase in order */
   hosts: Record<string, StepRecord[]>;
   stoppedAt?: StopPoint;
+  /** the mirror chosen per class, and the candidates skipped with the reason (preflight probes) */
+  mirrors?: string[];
   counts: RunCounts;
 }
 

@@ -14,6 +14,19 @@ export interface KubeadmValues {
   certSANs: string[];
   /** rendered as a map before v1beta4, as a name/value list from v1beta4 */
   kubeletExtraArgs: { name: string; value: string }[];
+  /** ClusterConfiguration dns.imageRepository, when kubeadm's own guess would be wrong */
+  corednsRepository?: string;
+}
+
+/**
+ * With a custom imageRepository kubeadm pulls `<repo>/coredns:<tag>` (flat, as aliyun's
+ * google_containers mirror has it). A registry that mirrors registry.k8s.io itself (a bare host
+ * such as k8s.m.daocloud.io) keeps upstream's `coredns/coredns` path: say so explicitly.
+ */
+export function corednsRepository(imageRepository: string): string | undefined {
+  const bare = !imageRepository.includes('/');
+  const upstream = imageRepository === 'registry.k8s.io' || imageRepository === 'k8s.gcr.io';
+  return bare && !upstream ? `${imageRepository}/coredns` : undefined;
 }
 
 export function kubeadmValues(ctx: HostContext): KubeadmValues {
@@ -28,6 +41,7 @@ export function kubeadmValues(ctx: HostContext): KubeadmValues {
     certSANs: [...new Set(sans)],
     // multi-NIC hosts: kubelet must register the inventory address, not the default route's
     kubeletExtraArgs: [{ name: 'node-ip', value: ctx.host.address }],
+    corednsRepository: corednsRepository(ctx.cluster.imageRepository),
   };
 }
 

@@ -110,13 +110,26 @@ export function describePatches(addon: AddonName, o: PatchOptions): string[] {
         `calico-node env IP_AUTODETECTION_METHOD=${o.ipAutodetection}`,
         `every image: registry -> ${o.calicoImages}/<name>:<tag>`,
       ]
-    : [`every image: registry -> ${o.images}/<name>:<tag>`, 'metrics-server args += --kubelet-insecure-tls'];
+    : [o.images.includes('/') ? `every image: registry -> ${o.images}/<name>:<tag>` : `every image: registry host -> ${o.images} (upstream path kept)`, 'metrics-server args += --kubelet-insecure-tls'];
 }
 
 /** "docker.io/calico/node:v3.25.2" with prefix P -> "P/node:v3.25.2" (digests kept). */
 export function rewriteImage(image: string, prefix: string): string {
   const base = image.slice(image.lastIndexOf('/') + 1);
   return `${prefix.replace(/\/+$/, '')}/${base}`;
+}
+
+/**
+ * metrics-server's image under the images mirror: a flat repository (aliyun's google_containers)
+ * holds `metrics-server:<tag>`; a bare host mirroring registry.k8s.io (k8s.m.daocloud.io) keeps
+ * upstream's path, `metrics-server/metrics-server:<tag>`: only the registry changes.
+ */
+export function rewriteK8sImage(image: string, mirror: string): string {
+  const m = mirror.replace(/\/+$/, '');
+  if (m.includes('/')) return rewriteImage(image, m);
+  const parts = image.split('/');
+  const hasRegistry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]);
+  return [m, ...(hasRegistry ? parts.slice(1) : parts)].join('/');
 }
 
 function podSpecOf(o: Obj): Obj | undefined {
@@ -163,7 +176,7 @@ export function patchCalico(objects: Obj[], o: PatchOptions): Obj[] {
 export function patchMetricsServer(objects: Obj[], o: PatchOptions): Obj[] {
   let found = false;
   for (const obj of objects) {
-    for (const c of containersOf(obj)) if (typeof c.image === 'string') c.image = rewriteImage(c.image, o.images);
+    for (const c of containersOf(obj)) if (typeof c.image === 'string') c.image = rewriteK8sImage(c.image, o.images);
     if (named(obj, 'Deployment', 'metrics-server')) {
       const ms = list(podSpecOf(obj)?.containers).find((c) => c.name === 'metrics-server');
       if (!ms) throw new ManifestError('metrics-server manifest: Deployment metrics-server has no metrics-server container');

@@ -127,3 +127,21 @@ describe('kubeadm config: v1beta2 (the matrix may pick it for old minors)', () =
     expect(at(byKind(docs(kubeadmInitConfig(ctxOf(lab, 'k8s-master01'))), 'InitConfiguration'), 'nodeRegistration.imagePullPolicy')).toBe('IfNotPresent');
   });
 });
+
+describe('coredns under a mirror of registry.k8s.io', () => {
+  it('a bare mirror host keeps coredns/coredns: dns.imageRepository says so; aliyun-style flat repos and upstream need nothing', async () => {
+    const { corednsRepository } = await import('../../../src/render/kubeadm.ts');
+    expect(corednsRepository('k8s.m.daocloud.io')).toBe('k8s.m.daocloud.io/coredns');
+    expect(corednsRepository('registry.cn-hangzhou.aliyuncs.com/google_containers')).toBeUndefined();
+    expect(corednsRepository('registry.k8s.io')).toBeUndefined();
+    const lab = inventory('lab.yaml');
+    const mirrored: Cluster = { ...lab, cluster: { ...lab.cluster, imageRepository: 'k8s.m.daocloud.io' } };
+    const m = initMasterOf(mirrored).name;
+    for (const text of [kubeadmInitConfig(ctxOf(mirrored, m)), kubeadmImagesConfig(ctxOf(mirrored, m))]) {
+      const cc = byKind(docs(text), 'ClusterConfiguration');
+      expect(at(cc, 'imageRepository')).toBe('k8s.m.daocloud.io');
+      expect(at(cc, 'dns.imageRepository')).toBe('k8s.m.daocloud.io/coredns');
+    }
+    expect(at(byKind(docs(kubeadmInitConfig(ctxOf(lab, initMasterOf(lab).name))), 'ClusterConfiguration'), 'dns')).toBeUndefined();
+  });
+});

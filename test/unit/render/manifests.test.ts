@@ -270,3 +270,13 @@ describe('fetchManifest failures (fetch stubbed: no network)', () => {
     expect(fs.existsSync(cachePath('https://example.invalid/calico.yaml'))).toBe(false);
   });
 });
+
+describe('metrics-server image under an images mirror', () => {
+  it('a flat repository takes the image name; a bare mirror of registry.k8s.io keeps the upstream path', async () => {
+    const { rewriteK8sImage } = await import('../../../src/render/manifests.ts');
+    const up = 'registry.k8s.io/metrics-server/metrics-server:v0.6.4';
+    expect(rewriteK8sImage(up, 'registry.cn-hangzhou.aliyuncs.com/google_containers')).toBe('registry.cn-hangzhou.aliyuncs.com/google_containers/metrics-server:v0.6.4');
+    expect(rewriteK8sImage(up, 'k8s.m.daocloud.io')).toBe('k8s.m.daocloud.io/metrics-server/metrics-server:v0.6.4');
+    expect(rewriteK8sImage('k8s.gcr.io/metrics-server/metrics-server:v0.5.2', 'k8s.m.daocloud.io/')).toBe('k8s.m.daocloud.io/metrics-server/metrics-server:v0.5.2');
+  });
+});
