@@ -7,6 +7,7 @@ import { lastLine, withSession, type ClusterSession } from '../cluster/session.t
 import { CLUSTER_SCRIPT, clusterChecks } from './cluster-checks.ts';
 import { clockSkewCheck, hostChecks } from './host-checks.ts';
 import { parseProbe, probeScript } from './host-probe.ts';
+import { mirrorChecks } from './mirror-checks.ts';
 import { doctorJson, doctorTable } from './report.ts';
 import { isProblem, type CheckResult } from './types.ts';
 
@@ -28,6 +29,8 @@ export async function diagnose(s: ClusterSession, cluster: Cluster): Promise<Che
     }
   }));
   const results = perHost.flat();
+  const reachable = cluster.hosts.filter((h) => !results.some((r) => r.host === h.name && r.check === 'ssh'));
+  results.push(...(await mirrorChecks({ ...cluster, hosts: reachable }, (n) => s.host(n))));
   const skew = clockSkewCheck(offsets);
   if (skew) results.push(skew);
   const master = s.initMaster.name;

@@ -72,4 +72,14 @@ describe('mirrors, probed from the hosts', () => {
     const ready = await exec(lab, 'kf-master01', `kubectl get nodes --no-headers | awk '{print $2}' | sort | uniq -c`);
     expect(ready.trim()).toBe('3 Ready');
   });
+
+  it('doctor shows the mirror table per host: a dead candidate warns while its class has a live one', async () => {
+    const r = await lab.kf(['doctor', '-i', inventoryOf(lab)]);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    for (const h of ['kf-master01', 'kf-node01', 'kf-node02']) {
+      expect(r.stdout).toMatch(new RegExp(`^mirror centos-vault +${h} +WARN +${vault[0].replace(/[.]/g, '\\.')}: HTTP 403`, 'm'));
+      expect(r.stdout).toMatch(new RegExp(`^mirror centos-vault +${h} +OK +${vault[1].replace(/[.]/g, '\\.')} reachable`, 'm'));
+      expect(r.stdout).toMatch(new RegExp(`^mirror images +${h} +WARN +${images[0].replace(/[.]/g, '\\.')}: timed out`, 'm'));
+    }
+  });
 });
