@@ -10,6 +10,7 @@ import { HostPool } from '../engine/host-pool.ts';
 import { precheckStates, type StepState } from '../engine/precheck.ts';
 import { checkKeyFiles, KeyFileError } from '../hosts/key-file.ts';
 import { Semaphore } from '../hosts/semaphore.ts';
+import { chooseMirrors, probeHosts } from '../mirrors/choose.ts';
 import { buildPhases } from '../phases/index.ts';
 import type { HostStep } from '../phases/types.ts';
 
@@ -32,7 +33,10 @@ export async function planLive(file: string, output: 'text' | 'json', concurrenc
   try {
     const { facts, errors } = await gatherAllFacts(cluster.hosts.map((h) => pool.get(h.name)), concurrency);
     if (errors.length > 0) throw new UserError(errors.map((e) => e.message).join('\n'));
-    const phases = buildPhases(cluster, facts);
+    // the same mirror choice up would make, from the same probes
+    const choice = chooseMirrors(cluster, await probeHosts(cluster, facts, (n) => pool.get(n), concurrency));
+    if (choice.dead.length > 0) throw new UserError(choice.dead.join('\n'));
+    const phases = buildPhases(choice.cluster, facts);
     const rows: LiveRow[] = [];
     const sem = new Semaphore(Math.max(1, concurrency));
     const perHost = new Map<string, Map<HostStep, StepState> | undefined>();
@@ -45,7 +49,11 @@ export async function planLive(file: string, output: 'text' | 'json', concurrenc
         for (const s of p.steps[h.name] ?? []) rows.push({ host: h.name, phase: p.id, step: s.id, title: s.title, state: states?.get(s) ?? 'unknown' });
       }
     }
-    return { text: output === 'json' ? rows.map((r) => JSON.stringify({ type: 'step', ...r })).join('\n') + '\n' : liveText(rows, facts), exitCode: 0 };
+    const text =
+      output === 'json'
+        ? [...choice.lines.map((line) => JSON.stringify({ type: 'mirror', line })), ...rows.map((r) => JSON.stringify({ type: 'step', ...r }))].join('\n') + '\n'
+        : `${choice.lines.join('\n')}\n\n${liveText(rows, facts)}`;
+    return { text, exitCode: 0 };
   } finally {
     await pool.closeAll();
   }

@@ -34,6 +34,9 @@ describe('plan --live', () => {
     expect(r.stdout).toMatch(/^ {2}done {3}preflight\.os /m);
     expect(r.stdout).toMatch(/^ {2}to do {2}os\.hostname /m);
     expect(r.stdout).toMatch(/^up would apply \d+ of \d+ steps/m);
+    // the mirror choice up would make, with what it would skip and why
+    expect(r.stdout).toMatch(/^mirror centos-vault: using https:\/\/\S+$/m);
+    expect(r.stdout).toMatch(/^mirror images: using \S+; skipped registry\.k8s\.io \(timed out/m);
     expect(await fingerprint()).toBe(before);
   });
 
@@ -44,7 +47,7 @@ describe('plan --live', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^nothing to do: up would apply nothing \(\d+ steps checked\)$/m);
     const j = await lab.kf(['plan', '--live', '-o', 'json', '-i', inventoryOf(lab)]);
-    const rows = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; host: string; step: string; state: string });
+    const rows = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; host: string; step: string; state: string }).filter((x) => x.type === 'step');
     expect(new Set(rows.map((x) => x.host))).toEqual(new Set(HOSTS));
     expect(rows.length).toBeGreaterThan(20);
     expect(rows.filter((x) => x.state !== 'done')).toEqual([]);
