@@ -31,8 +31,12 @@ export async function probeHosts(cluster: Cluster, facts: Record<string, HostFac
         const nonce = randomBytes(6).toString('hex');
         const target = host(h.name);
         if ('label' in target) (target as { label: string }).label = `mirror probes (${probes.length})`;
-        const r = await target.run(probeScript(probes, nonce), { timeoutMs: 60_000 });
-        out.set(h.name, parseProbes(r.stdout, probes, nonce));
+        try {
+          const r = await target.run(probeScript(probes, nonce), { timeoutMs: 60_000 });
+          out.set(h.name, parseProbes(r.stdout, probes, nonce));
+        } catch {
+          // the host went away mid-probe: the choice rests on the others, the run itself will say
+        }
       }),
     ),
   );
