@@ -17,7 +17,8 @@ export async function gatherAllFacts(hosts: Host[], concurrency = 20): Promise<F
   await Promise.all(hosts.map((h) => pool.use(async () => {
     try {
       if ('label' in h) (h as { label: string }).label = 'facts';
-      facts[h.name] = await gatherFacts(h);
+      const f = await gatherFacts(h);
+      facts[h.name] = { ...f, readAtMs: Date.now() };
     } catch (e) {
       errors.push({ host: h.name, message: e instanceof HostError ? e.message : `${h.name}: ${(e as Error).message}` });
     }

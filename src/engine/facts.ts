@@ -36,9 +36,12 @@ fi
 ip -o -4 addr show 2>/dev/null | while read -r _ ifname _ addr _; do echo "addr=$ifname $addr"; done
 echo "product_uuid=$(cat /sys/class/dmi/id/product_uuid 2>/dev/null)"
 echo "hostname=$(hostname 2>/dev/null || uname -n)"
-echo "time_ms=$(date +%s%3N)"
+# TCP ports something listens on (kubeadm's ports must be free on a host that is not a node yet)
+ss -ltnH 2>/dev/null | while read -r _ _ _ local _; do echo "port=\${local##*:}"; done
 if [ -f /etc/kubernetes/kubelet.conf ]; then echo is_node=1; else echo is_node=0; fi
 if [ -f /etc/kubernetes/admin.conf ]; then echo admin_conf=1; else echo admin_conf=0; fi
+# last: the clock, as close as possible to the moment the answer leaves the host
+echo "time_ms=$(date +%s%3N)"
 exit 0
 `;
 
@@ -93,6 +96,7 @@ export function parseFacts(stdout: string): HostFacts {
   const macs: string[] = [];
   const mods: string[] = [];
   const addrs: string[] = [];
+  const ports: number[] = [];
   for (const line of (sec.get('kv') ?? '').split('\n')) {
     const i = line.indexOf('=');
     if (i < 0) continue;
@@ -103,6 +107,10 @@ export function parseFacts(stdout: string): HostFacts {
       const m = (mac ?? '').toLowerCase();
       if (ifname && !VIRTUAL_IF.test(ifname) && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(m) && m !== '00:00:00:00:00:00') macs.push(m);
     } else if (k === 'mod') mods.push(v);
+    else if (k === 'port') {
+      const n = Number(v);
+      if (Number.isInteger(n) && n > 0) ports.push(n);
+    }
     else if (k === 'addr') {
       const [ifname, cidr] = v.split(/\s+/);
       if (ifname && cidr && !VIRTUAL_IF.test(ifname)) addrs.push(cidr);
@@ -128,6 +136,8 @@ export function parseFacts(stdout: string): HostFacts {
     hasAdminConf: kv.get('admin_conf') === '1',
     ...(addrs.length > 0 ? { addresses: addrs } : {}),
     ...(kv.get('modules_read') === '1' ? { kernelModules: mods } : {}),
+    // sshd itself listens: no port at all means ss could not be read
+    ...(ports.length > 0 ? { listeningPorts: [...new Set(ports)].sort((a, b) => a - b) } : {}),
   };
 }
 

@@ -11,6 +11,13 @@ export const IPVS_MODULES = ['ip_vs', 'ip_vs_rr', 'ip_vs_wrr', 'ip_vs_sh', 'nf_c
 /** kubeadm's preflight minimums (NumCPU, Mem): 2 CPUs / 1700 MB on control planes. */
 const MIN_MASTER_CPUS = 2;
 
+/** What kubeadm's preflight checks (Port-6443, Port-10250, etcd, controller-manager, scheduler). */
+export const KUBEADM_MASTER_PORTS = [6443, 2379, 2380, 10250, 10257, 10259];
+export const KUBEADM_WORKER_PORTS = [10250];
+
+/** More than this between two hosts' clocks is refused (facts are read within a second or two). */
+const MAX_SKEW_MS = 5_000;
+
 export function factProblems(cluster: Cluster, facts: Record<string, HostFacts>): string[] {
   const out: string[] = [];
   const hosts = cluster.hosts.filter((h) => facts[h.name]);
@@ -33,6 +40,26 @@ export function factProblems(cluster: Cluster, facts: Record<string, HostFacts>)
         return ip !== undefined && cidrContains(net, ip);
       });
       if (hit) out.push(`${h.name}: ${field} ${cidrString(net)} contains the host's address ${hit.split('/')[0]}: choose a ${field} that overlaps no host network`);
+    }
+  }
+  // kubeadm's preflight refuses a host whose ports are taken; only hosts that are not nodes yet
+  for (const h of hosts) {
+    const f = facts[h.name];
+    if (f.isNode || !f.listeningPorts) continue;
+    const need = h.role === 'master' ? KUBEADM_MASTER_PORTS : KUBEADM_WORKER_PORTS;
+    const taken = need.filter((p) => f.listeningPorts?.includes(p));
+    if (taken.length > 0) out.push(`${h.name}: port ${taken.join(', ')} already in use and the host is not a node yet: stop what listens there (ss -ltnp) before up`);
+  }
+  // TLS needs clocks that agree: a certificate "not yet valid" on a host behind the others
+  const skews = hosts.flatMap((h) => {
+    const f = facts[h.name];
+    return f.readAtMs && f.timeMs ? [{ host: h.name, off: f.timeMs - f.readAtMs }] : [];
+  });
+  if (skews.length > 1) {
+    const lo = skews.reduce((a, b) => (b.off < a.off ? b : a));
+    const hi = skews.reduce((a, b) => (b.off > a.off ? b : a));
+    if (hi.off - lo.off > MAX_SKEW_MS) {
+      out.push(`${hi.host}: clock ${Math.round((hi.off - lo.off) / 1000)} s ahead of ${lo.host}: set the time on the hosts (chronyc makestep, or date -s) before up`);
     }
   }
   // kubeadm and the CNI tell nodes apart by these: duplicates break the cluster silently

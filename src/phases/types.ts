@@ -25,6 +25,10 @@ export interface HostFacts {
   isNode: boolean;
   /** /etc/kubernetes/admin.conf exists on a master (control plane initialised here) */
   hasAdminConf: boolean;
+  /** TCP ports something listens on (ss -ltn); absent when not read */
+  listeningPorts?: number[];
+  /** this machine's clock when the facts came back (for the skew between hosts) */
+  readAtMs?: number;
   /** IPv4 address/prefix on the host's real interfaces (not lo, docker0, cni...); absent when not read */
   addresses?: string[];
   /** ipvs-related modules the running kernel ships (modules.dep/builtin); absent when that could not be read */

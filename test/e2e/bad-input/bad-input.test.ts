@@ -77,6 +77,16 @@ describe('bad inputs found on the hosts', () => {
       async () => refused(await up(file), /^kubeforge: kf-node01: podSubnet 10\.250\.0\.0\/16 contains the host's address 10\.250\.3\.7/));
   }, 150_000);
 
+  it('a host whose clock is off by more than a few seconds', async () => {
+    const f = await lab.kf(['lab', 'fault', 'clock', 'kf-node01', '30']);
+    expect(f.exitCode, f.stderr).toBe(0);
+    try {
+      await refused(await up(), /^kubeforge: kf-node01: clock 3\d s ahead of kf-(master01|node02): set the time on the hosts/);
+    } finally {
+      await lab.kf(['lab', 'fault', 'clock', 'kf-node01', '0']);
+    }
+  }, 150_000);
+
   it('a private key readable by others', async () => {
     const text = fs.readFileSync(inventoryOf(lab), 'utf8');
     const key = /privateKeyPath: (\S+)/.exec(text)?.[1];

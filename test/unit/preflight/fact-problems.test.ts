@@ -37,6 +37,31 @@ describe('factProblems', () => {
     expect(p[0]).toMatch(new RegExp(`^${m.name}: master has 1 CPU.*at least 2`));
   });
 
+  it('refuses kubeadm ports taken on a host that is not a node yet, and not on a node', () => {
+    const f = healthy(lab);
+    f[m.name].listeningPorts = [22, 6443];
+    f[w.name].listeningPorts = [22, 10250, 6443];
+    expect(factProblems(lab, f)).toEqual([
+      `${m.name}: port 6443 already in use and the host is not a node yet: stop what listens there (ss -ltnp) before up`,
+      `${w.name}: port 10250 already in use and the host is not a node yet: stop what listens there (ss -ltnp) before up`,
+    ]);
+    f[m.name].isNode = true;
+    f[w.name].isNode = true;
+    expect(factProblems(lab, f)).toEqual([]);
+  });
+
+  it('refuses clocks more than a few seconds apart between hosts', () => {
+    const f = healthy(lab);
+    const now = 1_800_000_000_000;
+    lab.hosts.forEach((h, i) => {
+      f[h.name].readAtMs = now + i * 700; // read one after the other
+      f[h.name].timeMs = now + i * 700 - 40;
+    });
+    expect(factProblems(lab, f)).toEqual([]);
+    f[w.name].timeMs += 9_000;
+    expect(factProblems(lab, f)).toEqual([expect.stringMatching(new RegExp(`^${w.name}: clock 9 s ahead of \\S+: set the time on the hosts`))]);
+  });
+
   it('names the second host sharing a product_uuid or a MAC', () => {
     const f = healthy(lab);
     f[w.name].productUuid = f[m.name].productUuid;

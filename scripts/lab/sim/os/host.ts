@@ -160,7 +160,16 @@ export function strftime(fmt: string, zone: string, ms: number): string {
     const a = Math.abs(t.off);
     return `${t.off < 0 ? '-' : '+'}${p2(Math.floor(a / 60))}${colon ? ':' : ''}${p2(a % 60)}`;
   };
-  return fmt.replace(/%(:?)([a-zA-Z%])/g, (all, colon: string, c: string) => {
+  // GNU date: optional flag and width before the conversion (%-d, %3N = milliseconds)
+  return fmt.replace(/%([-_0^#]?)(\d*)(:?)([a-zA-Z%])/g, (all, flag: string, width: string, colon: string, c: string) => {
+    if (c === 'N') {
+      const nanos = `${String(ms % 1000).padStart(3, '0')}000000`;
+      return width ? nanos.slice(0, Math.min(9, Number(width))).padEnd(Number(width), '0') : nanos;
+    }
+    const v = conv(all, colon, c);
+    return flag === '-' && /^[0 ]\d/.test(v) ? v.replace(/^[0 ]+(?=\d)/, '') : v;
+  });
+  function conv(all: string, colon: string, c: string): string {
     switch (c) {
       case 'Y': return String(t.y);
       case 'y': return p2(t.y % 100);
@@ -196,7 +205,7 @@ export function strftime(fmt: string, zone: string, ms: number): string {
       case '%': return '%';
       default: return all;
     }
-  });
+  }
 }
 
 /** "Mon 2026-11-23 19:00:00 CST" as systemd prints timestamps. */
