@@ -35,7 +35,8 @@ describe('stopping the commands of an interrupted run', () => {
     const marked = spawn('setsid', ['bash', '-c', 'sleep 60 & env -i sleep 61; echo finished'], { env: { ...process.env, KUBEFORGE_CMD: 'tag1' }, stdio: 'ignore' });
     const other = spawn('setsid', ['sleep', '62'], { env: { ...process.env, KUBEFORGE_CMD: 'othertag' }, stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 300));
-    const alive = (): string[] => spawnSync('pgrep', ['-f', '^sleep 6[012]$'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    // only in the two sessions started here: other tests may run sleeps of their own meanwhile
+    const alive = (): string[] => spawnSync('pgrep', ['-s', `${marked.pid},${other.pid}`, '-f', '^sleep 6[012]$'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
     expect(alive()).toHaveLength(3);
     const r = spawnSync('bash', ['-c', stopScript(['tag1', 'tag2'])], { encoding: 'utf8' });
     expect(r.status).toBe(0);
