@@ -12,6 +12,7 @@ export type FaultChange =
   | { kind: 'mirror'; url: string; fault: MirrorFault | null }
   | { kind: 'registry-down'; registry: string; down: boolean }
   | { kind: 'missing-tag'; image: string; missing: boolean }
+  | { kind: 'stale-mirror'; url: string; newest: string | null }
   | { kind: 'fail-next'; entry: LabFaults['failNext'][number] }
   | { kind: 'clear-fail-next' }
   | { kind: 'clear' };
@@ -29,6 +30,12 @@ export function applyFault(f: LabFaults, c: FaultChange): LabFaults {
       return { ...f, registriesDown: toggle(f.registriesDown, c.registry, c.down) };
     case 'missing-tag':
       return { ...f, missingTags: toggle(f.missingTags, c.image, c.missing) };
+    case 'stale-mirror': {
+      const staleMirrors = { ...f.staleMirrors };
+      if (c.newest) staleMirrors[c.url] = c.newest;
+      else delete staleMirrors[c.url];
+      return { ...f, staleMirrors };
+    }
     case 'fail-next':
       new RegExp(c.entry.pattern); // a bad pattern is the user's error now, not a silent no-op later
       return { ...f, failNext: [...f.failNext, c.entry] };

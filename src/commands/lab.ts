@@ -128,6 +128,13 @@ function defineFault(lab: Command): void {
     .description('make repository:tag missing from its registry; --clear to undo')
     .option('--clear', 'remove this fault')
     .action((image: string, o: { clear?: boolean }) => change({ kind: 'missing-tag', image, missing: !o.clear }));
+  fault.command('stale-mirror <urlPrefix> [newest]')
+    .description('a package mirror that stopped syncing: no kubeadm/kubelet/kubectl newer than NEWEST (e.g. 1.30.2) under the prefix; --clear to undo')
+    .option('--clear', 'remove this fault')
+    .action((url: string, newest: string | undefined, o: { clear?: boolean }) => {
+      if (!o.clear && !/^\d+\.\d+\.\d+$/.test(newest ?? '')) throw new InputError('stale-mirror: newest must be a Kubernetes version such as 1.30.2');
+      return change({ kind: 'stale-mirror', url, newest: o.clear ? null : (newest as string) });
+    });
   fault.command('fail-next <pattern>')
     .description('the next N simulated commands whose argv matches PATTERN (regexp) fail or hang')
     .option('--host <name>', 'only on this host')

@@ -11,6 +11,7 @@ import { precheckStates, type StepState } from '../engine/precheck.ts';
 import { checkKeyFiles, KeyFileError } from '../hosts/key-file.ts';
 import { Semaphore } from '../hosts/semaphore.ts';
 import { chooseMirrors, probeHosts } from '../mirrors/choose.ts';
+import { checkKubePackages } from '../mirrors/package-check.ts';
 import { buildPhases } from '../phases/index.ts';
 import type { HostStep } from '../phases/types.ts';
 
@@ -36,7 +37,10 @@ export async function planLive(file: string, output: 'text' | 'json', concurrenc
     // the same mirror choice up would make, from the same probes
     const choice = chooseMirrors(cluster, await probeHosts(cluster, facts, (n) => pool.get(n), concurrency));
     if (choice.dead.length > 0) throw new UserError(choice.dead.join('\n'));
-    const phases = buildPhases(choice.cluster, facts);
+    const pkgs = await checkKubePackages(choice.cluster, facts, (n) => pool.get(n));
+    if (pkgs.missing.length > 0) throw new UserError(pkgs.missing.join('\n'));
+    const lines = [...choice.lines, ...pkgs.lines];
+    const phases = buildPhases(pkgs.cluster, facts);
     const rows: LiveRow[] = [];
     const sem = new Semaphore(Math.max(1, concurrency));
     const perHost = new Map<string, Map<HostStep, StepState> | undefined>();
@@ -51,8 +55,8 @@ export async function planLive(file: string, output: 'text' | 'json', concurrenc
     }
     const text =
       output === 'json'
-        ? [...choice.lines.map((line) => JSON.stringify({ type: 'mirror', line })), ...rows.map((r) => JSON.stringify({ type: 'step', ...r }))].join('\n') + '\n'
-        : `${choice.lines.join('\n')}\n\n${liveText(rows, facts)}`;
+        ? [...lines.map((line) => JSON.stringify({ type: 'mirror', line })), ...rows.map((r) => JSON.stringify({ type: 'step', ...r }))].join('\n') + '\n'
+        : `${lines.join('\n')}\n\n${liveText(rows, facts)}`;
     return { text, exitCode: 0 };
   } finally {
     await pool.closeAll();

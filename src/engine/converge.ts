@@ -11,6 +11,7 @@ import type { HostFacts, Phase } from '../phases/types.ts';
 import { gatherAllFacts } from './facts-all.ts';
 import { factProblems } from '../phases/preflight-facts.ts';
 import { chooseMirrors, probeHosts } from '../mirrors/choose.ts';
+import { checkKubePackages } from '../mirrors/package-check.ts';
 import { checkKeyFiles, KeyFileError } from '../hosts/key-file.ts';
 import { HostPool, passwordEnvNames } from './host-pool.ts';
 import { interruptOnSigint } from './interrupt.ts';
@@ -112,10 +113,19 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
       journal.save();
       throw new UserError(`${choice.dead.join('\n')}\nlogs: ${journal.dir}`);
     }
-    journal.note(initName, choice.lines.join('\n'));
+    // the chosen Kubernetes mirror must also carry the pinned build (a stale mirror answers but lacks it)
+    const pkgs = await checkKubePackages(choice.cluster, facts, (n) => journaled.get(n) ?? pool.get(n));
+    journal.record.mirrors.push(...pkgs.lines, ...pkgs.missing);
+    if (pkgs.missing.length > 0) {
+      journal.note(initName, [...choice.lines, ...pkgs.missing].join('\n'));
+      journal.record.stoppedAt = { phase: 'preflight', reason: 'no mirror carries the Kubernetes packages' };
+      journal.save();
+      throw new UserError(`${pkgs.missing.join('\n')}\nlogs: ${journal.dir}`);
+    }
+    journal.note(initName, [...choice.lines, ...pkgs.lines].join('\n'));
     // on the console only when the preferred candidate was passed over (the run log has it all)
-    for (const l of choice.lines.filter((x) => x.includes(' (preferred '))) (o.notify ?? ((x: string) => process.stderr.write(`${x}\n`)))(l);
-    cluster = choice.cluster;
+    for (const l of [...choice.lines, ...pkgs.lines].filter((x) => x.includes(' (preferred ') || x.includes('; skipped '))) (o.notify ?? ((x: string) => process.stderr.write(`${x}\n`)))(l);
+    cluster = pkgs.cluster;
     const phases = o.build(cluster, facts);
     const runtimeEnv = new ClusterRuntimeEnv(initMasterOf(cluster).name, (v) => redactor.add(v));
     const out = await runPhases({

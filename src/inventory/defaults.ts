@@ -65,7 +65,7 @@ function sshSettings(global: RawSsh | undefined, own: RawSsh | undefined, dir: s
  * Build the Cluster from a schema- and semantically-valid inventory.
  * `hostLine` gives the line of hosts[i] so later errors about a host can point at it.
  */
-export function buildCluster(file: string, inv: RawInventory, hostLine?: (index: number) => number): Cluster {
+export function buildCluster(file: string, inv: RawInventory, hostLine?: (index: number) => number, versionLine?: number): Cluster {
   const dir = path.dirname(file);
   const c = inv.cluster;
   const kv = parseKubeVersion(c.kubernetesVersion);
@@ -94,6 +94,7 @@ export function buildCluster(file: string, inv: RawInventory, hostLine?: (index:
     cluster: {
       name: c.name ?? path.basename(file).replace(/\.ya?ml$/, ''),
       kubernetesVersion,
+      ...(versionLine ? { versionPos: { file, line: versionLine } } : {}),
       version,
       containerRuntime: runtime,
       controlPlaneEndpoint: c.controlPlaneEndpoint ?? `${inv.hosts[firstMaster].address}:${DEFAULT_API_PORT}`,

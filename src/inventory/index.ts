@@ -30,7 +30,7 @@ export function checkInventoryText(text: string, file: string, dir = path.dirnam
   if (!parsed.success) return { lines: formatAll(src, schemaProblems(parsed.error)), src };
   const problems = semanticProblems(parsed.data, { dir });
   if (problems.length) return { lines: formatAll(src, problems), src };
-  return { lines: [], src, cluster: buildCluster(path.resolve(file), parsed.data, (i) => lineOf(src, ['hosts', i])) };
+  return { lines: [], src, cluster: buildCluster(path.resolve(file), parsed.data, (i) => lineOf(src, ['hosts', i]), lineOf(src, ['cluster', 'kubernetesVersion'])) };
 }
 
 /** In file order (a stable sort keeps the check order within a line), without repeats. */

@@ -101,6 +101,8 @@ export interface ClusterSpec {
   name: string;
   /** full version, e.g. "1.23.17" (no leading v) */
   kubernetesVersion: string;
+  /** where kubernetesVersion is written, for errors found later (a mirror without its packages) */
+  versionPos?: SourcePos;
   version: VersionInfo;
   containerRuntime: Runtime;
   /** host:port */

@@ -37,6 +37,11 @@ export interface LabFaults {
   registriesDown: string[];
   /** repository:tag (e.g. registry.cn-hangzhou.aliyuncs.com/google_containers/pause:3.6) whose tag is missing */
   missingTags: string[];
+  /**
+   * URL prefix of a package repository -> the newest Kubernetes version it carries: a mirror
+   * that stopped syncing, so kubeadm/kubelet/kubectl builds newer than this are absent there
+   */
+  staleMirrors: Record<string, string>;
   /** the next `count` commands (on `host`, or any) whose joined argv matches `pattern` (a RegExp source) fail or hang */
   failNext: { pattern: string; host?: string; count: number; mode: 'fail' | 'hang'; code?: number; stderr?: string }[];
 }

@@ -15,7 +15,7 @@ import { commandHandler } from './registry.ts';
 export const RUNTIME_FILE = '/run/.kflab/runtime.json';
 export const PERSIST_FILE = '/var/lib/kflab/host.json';
 
-export const emptyFaults = (): LabFaults => ({ mirrors: {}, registriesDown: [], missingTags: [], failNext: [] });
+export const emptyFaults = (): LabFaults => ({ mirrors: {}, registriesDown: [], missingTags: [], staleMirrors: {}, failNext: [] });
 
 export function freshRuntime(hostname: string): HostRuntime {
   return {

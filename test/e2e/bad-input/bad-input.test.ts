@@ -87,6 +87,26 @@ describe('bad inputs found on the hosts', () => {
     }
   }, 150_000);
 
+  it('a Kubernetes version the chosen mirrors have no packages of', async () => {
+    const version = /kubernetesVersion: (\S+)/.exec(fs.readFileSync(inventoryOf(lab), 'utf8'))?.[1];
+    expect(version).toBe('1.23.17');
+    // both cn mirrors of the legacy el7 repo stopped syncing at 1.23.10: they answer, but lack the build
+    const stale = ['https://mirrors.aliyun.com/kubernetes/', 'https://repo.huaweicloud.com/kubernetes/'];
+    for (const m of stale) expect((await lab.kf(['lab', 'fault', 'stale-mirror', m, '1.23.10'])).exitCode).toBe(0);
+    try {
+      await refused(await up(), /^kubeforge: \S*\.yaml:\d+: cluster\.kubernetesVersion: 1\.23\.17 has no packages in the chosen mirrors \(asked from kf-master01\): https:\/\/mirrors\.aliyun\.com\/\S+ \(no kubeadm-1\.23\.17-0; newest there: 1\.23\.10\), https:\/\/repo\.huaweicloud\.com\/\S+ \(no kubeadm-1\.23\.17-0; newest there: 1\.23\.10\)$/);
+      // the check left nothing behind on the host it asked
+      expect(await exec(lab, 'kf-master01', 'ls -d /tmp/kubeforge-pkgcheck.* 2>/dev/null; true')).toBe('');
+      // one stale mirror: the other is used, and plan --live says which and why
+      await lab.kf(['lab', 'fault', 'stale-mirror', stale[1], '--clear']);
+      const live = await lab.kf(['plan', '--live', '-i', inventoryOf(lab)], { timeout: 120_000 });
+      expect(live.exitCode, live.stderr).toBe(0);
+      expect(live.stdout).toMatch(/^packages kubeadm-1\.23\.17-0: in https:\/\/repo\.huaweicloud\.com\/kubernetes\/yum\/repos\/kubernetes-el7-x86_64\/ \(asked from kf-master01\); skipped https:\/\/mirrors\.aliyun\.com\/kubernetes\/yum\/repos\/kubernetes-el7-x86_64\/ \(no kubeadm-1\.23\.17-0; newest there: 1\.23\.10\)$/m);
+    } finally {
+      for (const m of stale) await lab.kf(['lab', 'fault', 'stale-mirror', m, '--clear']);
+    }
+  }, 200_000);
+
   it('a private key readable by others', async () => {
     const text = fs.readFileSync(inventoryOf(lab), 'utf8');
     const key = /privateKeyPath: (\S+)/.exec(text)?.[1];

@@ -198,3 +198,46 @@ describe('dnf on Rocky 9', () => {
     expect(r.stderr).toContain("Error: Failed to download metadata for repo 'docker-ce-stable': Cannot download repomd.xml: Cannot download repodata/repomd.xml: All mirrors were tried");
   });
 });
+
+describe('yum -c and a mirror that stopped syncing', () => {
+  const aliyun130 = 'https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.30/rpm/';
+  const privateConf = (cache: string): string =>
+    `[main]\ncachedir=${cache}\nreposdir=/nonexistent\ngpgcheck=0\n\n[check]\nname=check\nbaseurl=${aliyun130}\nenabled=1\ngpgcheck=0\n`;
+
+  it('reads only the given config and its own repos with -c (reposdir= elsewhere)', async () => {
+    lab = await vaultHost({ 'kubernetes.repo': K8S_LEGACY_REPO });
+    lab.write('h1', '/tmp/check.conf', privateConf('/tmp/check-cache'));
+    const r = await lab.sh('h1', ['yum', '-c', '/tmp/check.conf', '-q', '--showduplicates', 'list', 'available', 'kubeadm']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => l.startsWith('kubeadm.x86_64'));
+    // only the 1.30 repo of the private config: no legacy "-0" builds from /etc/yum.repos.d
+    expect(rows.length).toBe(15);
+    expect(rows.every((l) => / 1\.30\.\d+-150500\.1\.1 +check$/.test(l))).toBe(true);
+    const missing = await lab.sh('h1', ['yum', '-c', '/tmp/nope.conf', 'list', 'kubeadm']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('Config Error: Error accessing file for config file:///tmp/nope.conf\n');
+  });
+
+  it('lists no kubeadm newer than a stale mirror has, and yum install says there is none', async () => {
+    lab = await vaultHost({ 'kubernetes.repo': K8S_LEGACY_REPO.replace('https://mirrors.aliyun.com/kubernetes/yum/repos/kubernetes-el7-x86_64/', aliyun130) });
+    lab.faultsValue = { ...lab.faultsValue, staleMirrors: { 'https://mirrors.aliyun.com/kubernetes-new/': '1.30.2' } };
+    lab.write('h1', '/tmp/check.conf', privateConf('/tmp/c'));
+    const r = await lab.sh('h1', ['yum', '-c', '/tmp/check.conf', '-q', '--showduplicates', 'list', 'available', 'kubeadm']);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('kubeadm.')).map((l) => l.split(/\s+/)[1])).toEqual(['1.30.0-150500.1.1', '1.30.1-150500.1.1', '1.30.2-150500.1.1']);
+    const inst = await lab.sh('h1', ['yum', 'install', '-y', 'kubeadm-1.30.14-150500.1.1']);
+    expect(inst.code).toBe(1);
+    expect(inst.stdout).toContain('No package kubeadm-1.30.14-150500.1.1 available.');
+    // other mirrors of the same minor still have it
+    lab.faultsValue = { ...lab.faultsValue, staleMirrors: {} };
+    expect((await lab.sh('h1', ['yum', 'install', '-y', 'kubeadm-1.30.14-150500.1.1'])).code).toBe(0);
+  });
+});
+
+describe('dnf -c', () => {
+  it('says a missing config file the way dnf does', async () => {
+    lab = await freshLab([{ name: 'h1', os: 'rocky9' }]);
+    const r = await lab.sh('h1', ['yum', '-c', '/tmp/nope.conf', 'list', 'kubeadm']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('Config error: Config file "/tmp/nope.conf" does not exist\n');
+  });
+});

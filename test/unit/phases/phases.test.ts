@@ -27,7 +27,9 @@ describe('phases of the seed lab (CentOS 7, 1.23.17, docker)', () => {
     expect(labPhases.map((p) => p.id)).toEqual(['preflight', 'os', 'repos', 'kernel', 'runtime', 'kube-packages', 'images', 'init', 'join', 'cni', 'metrics-server', 'kube-proxy', 'verify']);
     expect(labPhases.find((p) => p.id === 'init')?.hosts).toEqual(['k8s-master01']);
     expect(labPhases.find((p) => p.id === 'join')?.hosts).toEqual(['k8s-node01', 'k8s-node02']);
-    expect(labPhases.find((p) => p.id === 'images')?.hosts).toEqual(['k8s-master01']);
+    // every host pulls ahead of init/join: masters all control-plane images, workers the node ones
+    expect(labPhases.find((p) => p.id === 'images')?.hosts).toEqual(['k8s-master01', 'k8s-node01', 'k8s-node02']);
+    expect(stepIds(labPhases, 'k8s-node01').filter((id) => id.startsWith('images.'))).toEqual(['images.node']);
   });
 
   it('every step belongs to its phase and host, with both scripts', () => {
@@ -119,7 +121,7 @@ describe('phases of EL9 + containerd', () => {
     expect(toml).toContain('SystemdCgroup = true');
     expect(toml).toContain(`"${el9.cluster.imageRepository}/pause:${el9.cluster.version.pauseVersion}"`);
     expect(fileOf(cfg, '/etc/crictl.yaml')).toContain('runtime-endpoint: unix:///var/run/containerd/containerd.sock');
-    expect(stepOf(el9Phases, worker.name, 'runtime.packages').apply).toMatch(/^dnf install -y containerd\.io-\S+$/m);
+    expect(stepOf(el9Phases, worker.name, 'runtime.packages').apply).toMatch(/^kf_yum install -y containerd\.io-\S+$/m);
   });
 
   it('uses the per-minor pkgs.k8s.io repo (mirror) with its key and exclude', () => {
@@ -171,7 +173,8 @@ describe('phases of the HA inventory (certificate key flow)', () => {
       expect(j.env).toEqual(['KF_JOIN_TOKEN', 'KF_JOIN_CA_CERT_HASH']);
       expect(j.apply).not.toContain('certificateKey');
     }
-    expect(haPhases.find((p) => p.id === 'images')?.hosts).toEqual(masters.map((h) => h.name));
+    expect(haPhases.find((p) => p.id === 'images')?.hosts).toEqual(haPhases.find((p) => p.id === 'os')?.hosts);
+    for (const w of workers) expect(stepOf(haPhases, w.name, 'images.node').files[0].path).toBe('/etc/kubeforge/kubeadm-images.yaml');
   });
 
   it('the join script writes a config from the environment, runs kubeadm join with it, and removes it', async () => {

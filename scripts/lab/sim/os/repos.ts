@@ -28,6 +28,10 @@ export interface MainConf {
   gpgcheck: boolean;
   exclude: string[];
   skipIfUnavailable: boolean;
+  /** directories of .repo files (reposdir=) */
+  reposdir: string[];
+  /** the config file read (-c FILE, else the system one): its own [sections] are repos too */
+  file: string;
 }
 
 /** INI sections of a file: section -> key -> value (continuation lines joined with a space). */
@@ -79,14 +83,18 @@ export function repoVars(ctx: SimContext): Record<string, string> {
 export const substitute = (s: string, vars: Record<string, string>): string =>
   s.replace(/\$\{(\w+)\}|\$(\w+)/g, (all, a: string | undefined, b: string | undefined) => vars[(a ?? b) as string] ?? all);
 
-export function mainConf(ctx: SimContext, setopts: Record<string, string>): MainConf {
-  const file = profile(ctx).dnf ? '/etc/dnf/dnf.conf' : '/etc/yum.conf';
+export function mainConf(ctx: SimContext, setopts: Record<string, string>, configFile?: string): MainConf {
+  const file = configFile ?? (profile(ctx).dnf ? '/etc/dnf/dnf.conf' : '/etc/yum.conf');
   const m = parseIni(readHost(ctx, file) ?? '').get('main') ?? {};
   const get = (k: string): string | undefined => setopts[k] ?? m[k];
+  const dflt = profile(ctx).dnf ? ['/etc/yum.repos.d', '/etc/distro.repos.d'] : ['/etc/yum.repos.d', '/etc/yum/repos.d'];
+  const dirs = get('reposdir');
   return {
     gpgcheck: truthy(get('gpgcheck'), false),
     exclude: list(get('exclude') ?? get('excludepkgs')),
     skipIfUnavailable: truthy(get('skip_if_unavailable'), false),
+    reposdir: dirs === undefined ? dflt : list(dirs),
+    file,
   };
 }
 
@@ -94,10 +102,11 @@ export function mainConf(ctx: SimContext, setopts: Record<string, string>): Main
 export function loadRepos(ctx: SimContext, setopts: Record<string, string>, main: MainConf): RepoConf[] {
   const vars = repoVars(ctx);
   const out: RepoConf[] = [];
-  for (const f of listHost(ctx, '/etc/yum.repos.d')) {
-    if (!f.endsWith('.repo')) continue;
-    const file = `/etc/yum.repos.d/${f}`;
+  // repos of the config file itself ([main] aside), then of every reposdir
+  const files = [main.file, ...main.reposdir.flatMap((d) => listHost(ctx, d).filter((f) => f.endsWith('.repo')).sort().map((f) => `${d.replace(/\/$/, '')}/${f}`))];
+  for (const file of files) {
     for (const [id, kv] of parseIni(readHost(ctx, file) ?? '')) {
+      if (id === 'main') continue;
       const o: Record<string, string> = { ...kv };
       for (const [k, v] of Object.entries(setopts)) {
         const dot = k.lastIndexOf('.');

@@ -23,6 +23,8 @@ interface Opts {
   disable: string[];
   showDuplicates: boolean;
   excludes: string[];
+  /** -c FILE: the config file instead of /etc/yum.conf or /etc/dnf/dnf.conf */
+  config?: string;
   pos: string[];
 }
 
@@ -45,7 +47,8 @@ function parseOpts(argv: string[]): Opts | undefined {
     else if ((v = val('--setopt')) !== undefined) {
       const eq = v.indexOf('=');
       if (eq > 0) o.setopts[v.slice(0, eq)] = v.slice(eq + 1);
-    } else if ((v = val('--enablerepo')) !== undefined) o.enable.push(...v.split(','));
+    } else if ((v = val('--config')) !== undefined || (v = val('-c')) !== undefined) o.config = v;
+    else if ((v = val('--enablerepo')) !== undefined) o.enable.push(...v.split(','));
     else if ((v = val('--disablerepo')) !== undefined) o.disable.push(...v.split(','));
     else if ((v = val('--exclude')) !== undefined || (v = val('-x')) !== undefined) o.excludes.push(...v.split(','));
     else if ((v = val('--disableplugin')) !== undefined || (v = val('--enableplugin')) !== undefined || (v = val('-d')) !== undefined || (v = val('-e')) !== undefined || (v = val('--color')) !== undefined) continue;
@@ -84,10 +87,25 @@ function enabledRepos(c: Ctx, all: RepoConf[]): RepoConf[] {
   });
 }
 
+const KUBE_TRIO = new Set(['kubeadm', 'kubelet', 'kubectl']);
+
+/** A mirror that stopped syncing (lab fault stale-mirror): the newest Kubernetes version it has. */
+function staleNewest(ctx: SimContext, baseurl: string): string | undefined {
+  const hit = Object.entries(ctx.faults().staleMirrors ?? {}).find(([prefix]) => baseurl.startsWith(prefix));
+  return hit?.[1];
+}
+
+function versionAfter(v: string, newest: string): boolean {
+  const a = v.split('.').map(Number);
+  const b = newest.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return false;
+}
+
 /** Reach every enabled repo; on a fatal failure, the command's output and exit code. */
 async function loadMetadata(c: Ctx): Promise<CommandResult | undefined> {
   const { ctx, dnf } = c;
-  const main = mainConf(ctx, c.o.setopts);
+  const main = mainConf(ctx, c.o.setopts, c.o.config);
   c.repos = enabledRepos(c, loadRepos(ctx, c.o.setopts, main));
   const releasever = profile(ctx).releasever;
   for (const r of c.repos) {
@@ -97,7 +115,9 @@ async function loadMetadata(c: Ctx): Promise<CommandResult | undefined> {
       if (!dnf) for (const f of reach.failures) c.err.push(`${yumUrlError(f)}\nTrying other mirror.`);
       const mainEx = c.o.disableExcludes.includes('all') || c.o.disableExcludes.includes('main') ? [] : [...main.exclude, ...c.o.excludes];
       const repoEx = c.o.disableExcludes.includes('all') || c.o.disableExcludes.includes(r.id) ? [] : r.exclude;
+      const newest = staleNewest(ctx, reach.url);
       for (const def of channelPackages(reach.repo.channel)) {
+        if (newest && KUBE_TRIO.has(def.name) && versionAfter(def.version, newest)) continue;
         if (matchAny(def.name, mainEx) || matchAny(def.name, repoEx)) continue;
         if (r.includepkgs.length && !matchAny(def.name, r.includepkgs)) continue;
         c.avail.push({ def, repo: r.id });
@@ -465,7 +485,7 @@ async function repolist(c: Ctx, args: string[]): Promise<CommandResult> {
   const { ctx, dnf } = c;
   const all = args.includes('all');
   if (all || args.includes('disabled') || dnf) {
-    const main = mainConf(ctx, c.o.setopts);
+    const main = mainConf(ctx, c.o.setopts, c.o.config);
     const repos = loadRepos(ctx, c.o.setopts, main);
     const en = enabledRepos(c, repos);
     const shown = all ? repos : args.includes('disabled') ? repos.filter((r) => !en.includes(r)) : en;
@@ -495,6 +515,9 @@ export async function yum(ctx: SimContext): Promise<CommandResult> {
   const c: Ctx = { ctx, dnf, o, out: [], err: [], repos: [], avail: [] };
   const [cmd, ...args] = o.pos;
   if (!cmd) return unsupported(ctx);
+  if (o.config !== undefined && !existsHost(ctx, o.config)) {
+    return dnf ? fail(1, `Config error: Config file "${o.config}" does not exist\n`) : fail(1, `Config Error: Error accessing file for config file:///${o.config.replace(/^\//, '')}\n`);
+  }
   if (['install', 'update', 'upgrade', 'remove', 'erase', 'reinstall', 'downgrade'].includes(cmd) && !dnf && ctx.uid !== 0) {
     header(c);
     return rootOnly(c);
@@ -535,7 +558,7 @@ export async function yum(ctx: SimContext): Promise<CommandResult> {
     case 'clean': {
       if (!['all', 'metadata', 'packages', 'expire-cache', 'dbcache'].includes(args[0] ?? '')) return unsupported(ctx);
       header(c);
-      const repos = enabledRepos(c, loadRepos(ctx, o.setopts, mainConf(ctx, o.setopts)));
+      const repos = enabledRepos(c, loadRepos(ctx, o.setopts, mainConf(ctx, o.setopts, o.config)));
       if (dnf) c.out.push(`${repos.length * 7} files removed`);
       else c.out.push(`Cleaning repos: ${repos.map((r) => r.id).join(' ')}`, ...(args[0] === 'all' ? ['Cleaning up list of fastest mirrors'] : []));
       return done(c);

@@ -1,0 +1,79 @@
+// Mirrors that die after preflight chose them: on Rocky 9 (repo files name the chosen mirror
+// only) a package command that fails there moves to the next healthy mirror, and an image pull
+// that fails on the chosen registry pulls from the next one, tagged with the chosen names.
+// The run converges and its logs say what moved where.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadInventory } from '../../../src/inventory/index.ts';
+import { editedInventory, exec, hostLog, makeTestLab, nodeReadiness, startUp, waitForStep, type Run, type TestLab } from '../faults/faults-harness.ts';
+
+let lab: TestLab;
+let inventory = '';
+let kube: string[] = [];
+let images: string[] = [];
+let run: Run;
+let master = '';
+let worker = '';
+
+async function fault(...args: string[]): Promise<void> {
+  const r = await lab.kf(['lab', 'fault', ...args]);
+  if (r.exitCode !== 0) throw new Error(`lab fault ${args.join(' ')}: ${r.stderr}`);
+}
+
+beforeAll(async () => {
+  lab = makeTestLab();
+  const r = await lab.kf(['lab', 'up', '2', '--os', 'rocky9']);
+  if (r.exitCode !== 0) throw new Error(`lab up: ${r.stderr}`);
+  inventory = editedInventory(lab, 'rocky9-mid-run', [
+    ['kubernetesVersion: 1.23.17', 'kubernetesVersion: 1.33.3'],
+    ['containerRuntime: docker', 'containerRuntime: containerd'],
+    [/v3\.25\.2/g, 'v3.31.0'],
+    [/v0\.5\.2/g, 'v0.8.0'],
+  ]);
+  const c = loadInventory(inventory);
+  kube = c.mirrors.kubernetes.map((u) => u.replaceAll('{minor}', c.cluster.version.minor));
+  images = c.mirrors.images;
+  master = c.hosts[0].name;
+  worker = c.hosts[1].name;
+
+  const p = startUp(lab, [], inventory);
+  // preflight has probed and chosen; now the chosen Kubernetes mirror and registry go away
+  if (!(await waitForStep(lab, master, 'os', 90_000))) throw new Error('up never reached the os phase');
+  await fault('mirror', kube[0], 'timeout');
+  await fault('registry-down', images[0].split('/')[0]);
+  // the registry comes back once the images are in (the add-ons later name it too); the
+  // Kubernetes mirror stays dead to the end
+  await waitForStep(lab, master, 'init', 150_000);
+  await fault('registry-down', images[0].split('/')[0], '--clear');
+  run = await p.done;
+}, 330_000);
+
+afterAll(async () => {
+  await lab?.down();
+}, 60_000);
+
+describe('a chosen mirror that dies mid-run', () => {
+  it('the run converges', async () => {
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^converged: /m);
+    expect(await nodeReadiness(lab, master)).toEqual([`${master} True`, `${worker} True`]);
+  });
+
+  it('dnf moved to the next Kubernetes mirror, and the log says so', () => {
+    for (const h of [master, worker]) {
+      const log = hostLog(lab, h);
+      expect(log, h).toMatch(/kubeforge: dnf (makecache|install): moving to the next mirrors: .*/);
+      expect(log, h).toContain(kube[1]);
+    }
+  });
+
+  it('images came from the next registry, under the chosen names', async () => {
+    for (const h of [master, worker]) {
+      expect(hostLog(lab, h), h).toContain(`kubeforge: image pull failed on ${images[0]}; trying ${images[1]}`);
+      expect(await exec(lab, h, `crictl inspecti ${images[0]}/kube-proxy:v1.33.3 >/dev/null && echo present`), h).toBe('present');
+    }
+  });
+
+  it('the host has its repo file as kubeforge wrote it (the fallback was per command, not a rewrite)', async () => {
+    expect(await exec(lab, worker, 'grep ^baseurl /etc/yum.repos.d/kubernetes.repo')).toBe(`baseurl=${kube[0]}`);
+  });
+});
