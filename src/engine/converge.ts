@@ -124,7 +124,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeOutcome> {
     }
     journal.note(initName, [...choice.lines, ...pkgs.lines].join('\n'));
     // on the console only when the preferred candidate was passed over (the run log has it all)
-    for (const l of [...choice.lines, ...pkgs.lines].filter((x) => x.includes(' (preferred ') || x.includes('; skipped '))) (o.notify ?? ((x: string) => process.stderr.write(`${x}\n`)))(l);
+    for (const l of [...choice.lines, ...pkgs.lines].filter((x) => x.includes(' (preferred '))) (o.notify ?? ((x: string) => process.stderr.write(`${x}\n`)))(l);
     cluster = pkgs.cluster;
     const phases = o.build(cluster, facts);
     const runtimeEnv = new ClusterRuntimeEnv(initMasterOf(cluster).name, (v) => redactor.add(v));

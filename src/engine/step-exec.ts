@@ -79,7 +79,7 @@ export async function execStep(
     const nonce = randomBytes(6).toString('hex');
     host.label = a > 1 ? `${step.id} (try ${a}/${attempts})` : step.id;
     const r = await host.run(stepScript(step.check, step.apply, nonce), { timeoutMs, env, secretEnv });
-    const parts = parseStepOutput(r.stdout, r.stderr, nonce);
+    const parts = parseStepOutput(r.stdout, r.stderr, nonce, step.apply);
     if (parts.check?.code === 0) return { status: filesChanged.length > 0 ? 'done' : 'skipped', attempts: a };
     if (parts.apply?.code === 0 && parts.verify?.code === 0) return { status: 'done', attempts: a };
     if (step.reboot && parts.apply?.code === 0) {

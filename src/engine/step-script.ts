@@ -40,7 +40,10 @@ export function checkScript(check: string, nonce: string): string {
  * Before the apply: name the command that makes it fail (an ERR trap; a failing function shows as its call),
  * so a failure report shows `yum makecache fast`, not the script's first lines.
  */
-const errTrap = (nonce: string): string => `trap 'printf "\\n@@kf:${nonce} cmd=%s\\n" "$BASH_COMMAND" >&2' ERR`;
+const errTrap = (nonce: string): string => `trap 'printf "\\n@@kf:${nonce} cmd=%s line=%s\\n" "$BASH_COMMAND" "$LINENO" >&2' ERR`;
+
+/** Lines before the apply's own in its bash -c text (the ERR trap): LINENO minus this is the apply's line. */
+const APPLY_LINE_OFFSET = 1;
 
 /** The one script: the parts run as separate bash processes with stdin closed (no prompt can hang a step). */
 export function stepScript(check: string, apply: string, nonce: string): string {
@@ -72,16 +75,22 @@ function split(text: string, nonce: string): Map<Part, { code: number; text: str
   return out;
 }
 
-export function parseStepOutput(stdout: string, stderr: string, nonce: string): StepExecResult {
+export function parseStepOutput(stdout: string, stderr: string, nonce: string, applyText?: string): StepExecResult {
   const o = split(stdout, nonce);
   const e = split(stderr, nonce);
   const res: StepExecResult = {};
-  const cmdRe = new RegExp(`\\n@@kf:${nonce} cmd=(.*)\\n`, 'g');
+  const cmdRe = new RegExp(`\\n@@kf:${nonce} cmd=(.*) line=(\\d+)\\n`, 'g');
   for (const part of ['check', 'apply', 'verify'] as const) {
     const so = o.get(part);
     if (!so) continue;
     const err = e.get(part)?.text ?? '';
-    const failed = [...err.matchAll(cmdRe)].at(-1)?.[1];
+    const hit = [...err.matchAll(cmdRe)].at(-1);
+    let failed = hit?.[1];
+    // a function that failed shows as its `return $rc`: name the script line that called it
+    if (failed && /^return\b/.test(failed) && hit && applyText !== undefined) {
+      const line = applyText.split('\n')[Number(hit[2]) - APPLY_LINE_OFFSET - 1]?.trim();
+      if (line) failed = line;
+    }
     res[part] = { code: so.code, stdout: so.text, stderr: err.replace(cmdRe, '\n'), ...(failed && so.code !== 0 ? { failedCommand: failed } : {}) };
   }
   return res;

@@ -108,7 +108,8 @@ export function judgePackages(c: Cluster, candidates: string[], answers: Candida
   const keptInOrder = candidates.filter((u) => kept.includes(u));
   const skipped = lacking.map(({ u, a }) => `${baseurl(c, u)} (${why(a)})`);
   const unsureNotes = candidates.map((u, i) => ({ u, a: answers[i] })).filter(({ a }) => a.error).map(({ u, a }) => `${baseurl(c, u)} (${why(a)})`);
-  const line = `packages ${build}: in ${baseurl(c, keptInOrder[0])} (asked from ${host})`
+  const preferred = keptInOrder[0] === candidates[0] ? '' : ` (preferred ${baseurl(c, candidates[0])} skipped)`;
+  const line = `packages ${build}: in ${baseurl(c, keptInOrder[0])}${preferred} (asked from ${host})`
     + (skipped.length ? `; skipped ${skipped.join(', ')}` : '')
     + (unsureNotes.length ? `; kept unchecked ${unsureNotes.join(', ')}` : '');
   return { cluster: { ...c, mirrors: { ...c.mirrors, [cls]: keptInOrder } }, lines: [line], missing: [] };

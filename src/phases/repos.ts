@@ -1,6 +1,6 @@
 /** repos: yum/dnf repository files (CentOS vault on el7, EPEL, docker-ce, kubernetes) and base packages. */
 import type { Cluster } from '../inventory/model.ts';
-import { basePackages, mirrorAttempts, repoFiles } from '../render/repos.ts';
+import { basePackages, repoFiles, yumVars } from '../render/repos.ts';
 import { ctxFor, type FactsByHost } from './common.ts';
 import { fileFrom, makeStep, perHost } from './step.ts';
 import type { Phase } from './types.ts';
@@ -15,8 +15,8 @@ export function reposPhase(cluster: Cluster, facts: FactsByHost): Phase {
       const files = repoFiles(ctx).map((rf) => fileFrom(ctx, rf.path, 'repo.hbs', { backup: rf.replacesStock, vars: { repoFile: rf } }));
       const packages = basePackages(ctx);
       return [
-        makeStep(ctx, { id: 'repos.files', title: 'repository files and metadata cache', files, vars: { repoPaths: files.map((f) => f.path), yumAttempts: mirrorAttempts(ctx) }, heavy: true }),
-        makeStep(ctx, { id: 'repos.base-packages', title: `base packages (${packages.join(' ')})`, vars: { packages, yumAttempts: mirrorAttempts(ctx) }, heavy: true }),
+        makeStep(ctx, { id: 'repos.files', title: 'repository files and metadata cache', files, vars: { repoPaths: files.map((f) => f.path), ...yumVars(ctx) }, heavy: true }),
+        makeStep(ctx, { id: 'repos.base-packages', title: `base packages (${packages.join(' ')})`, vars: { packages, ...yumVars(ctx) }, heavy: true }),
       ];
     }),
   };

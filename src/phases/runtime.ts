@@ -2,7 +2,7 @@
 import type { Cluster } from '../inventory/model.ts';
 import type { HostContext } from '../render/context.ts';
 import { HOST_PATHS } from '../render/paths.ts';
-import { mirrorAttempts } from '../render/repos.ts';
+import { yumVars } from '../render/repos.ts';
 import { ctxFor, type FactsByHost } from './common.ts';
 import { fileFrom, makeStep, perHost } from './step.ts';
 import type { Phase, StepFile } from './types.ts';
@@ -47,7 +47,7 @@ export function runtimePhase(cluster: Cluster, facts: FactsByHost): Phase {
               : []),
           ];
       return [
-        makeStep(ctx, { id: 'runtime.packages', title: `runtime packages (${packages.join(' ')})`, vars: { packages, yumAttempts: mirrorAttempts(ctx) }, heavy: true }),
+        makeStep(ctx, { id: 'runtime.packages', title: `runtime packages (${packages.join(' ')})`, vars: { packages, ...yumVars(ctx) }, heavy: true }),
         makeStep(ctx, {
           id: 'runtime.config',
           title: `${service} configured (systemd cgroup driver) and running`,

@@ -155,6 +155,16 @@ export function mirrorAttempts(ctx: HostContext): MirrorAttempt[] {
   return out;
 }
 
+/**
+ * Template values of the package steps: `yum` is the command they run (kf_yum, the fallback
+ * wrapper of templates/partials/yum.hbs, only when there is somewhere to fall back to).
+ */
+export function yumVars(ctx: HostContext): { yumAttempts: MirrorAttempt[]; yumFallback: boolean; yum: string } {
+  const yumAttempts = mirrorAttempts(ctx);
+  const yumFallback = yumAttempts.length > 1;
+  return { yumAttempts, yumFallback, yum: yumFallback ? 'kf_yum' : ctx.pkg };
+}
+
 /** Packages every node needs besides the runtime and kube packages. */
 export function basePackages(ctx: HostContext): string[] {
   const common = ['ipvsadm', 'ipset', 'conntrack-tools', 'socat', 'sysstat', 'libseccomp', 'chrony', 'curl', 'tar'];

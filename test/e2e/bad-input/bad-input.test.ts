@@ -101,7 +101,7 @@ describe('bad inputs found on the hosts', () => {
       await lab.kf(['lab', 'fault', 'stale-mirror', stale[1], '--clear']);
       const live = await lab.kf(['plan', '--live', '-i', inventoryOf(lab)], { timeout: 120_000 });
       expect(live.exitCode, live.stderr).toBe(0);
-      expect(live.stdout).toMatch(/^packages kubeadm-1\.23\.17-0: in https:\/\/repo\.huaweicloud\.com\/kubernetes\/yum\/repos\/kubernetes-el7-x86_64\/ \(asked from kf-master01\); skipped https:\/\/mirrors\.aliyun\.com\/kubernetes\/yum\/repos\/kubernetes-el7-x86_64\/ \(no kubeadm-1\.23\.17-0; newest there: 1\.23\.10\)$/m);
+      expect(live.stdout).toMatch(/^packages kubeadm-1\.23\.17-0: in https:\/\/repo\.huaweicloud\.com\/kubernetes\/yum\/repos\/kubernetes-el7-x86_64\/ \(preferred https:\/\/mirrors\.aliyun\.com\/kubernetes\/yum\/repos\/kubernetes-el7-x86_64\/ skipped\) \(asked from kf-master01\); skipped https:\/\/mirrors\.aliyun\.com\/kubernetes\/yum\/repos\/kubernetes-el7-x86_64\/ \(no kubeadm-1\.23\.17-0; newest there: 1\.23\.10\)$/m);
     } finally {
       for (const m of stale) await lab.kf(['lab', 'fault', 'stale-mirror', m, '--clear']);
     }

@@ -18,6 +18,13 @@ describe('failure reports', () => {
     expect(parts.apply?.stdout).toBe('starting\n');
   });
 
+  it('name the calling line when a function failed (its `return $rc` says nothing)', () => {
+    const apply = '#!/bin/bash\nset -euo pipefail\nkf_yum() { local rc=0; false || rc=$?; return $rc; }\necho starting\nkf_yum install -y kubeadm\necho never';
+    const r = spawnSync('bash', ['-c', stepScript('exit 1', apply, 'n2')], { encoding: 'utf8' });
+    expect(parseStepOutput(r.stdout, r.stderr, 'n2', apply).apply?.failedCommand).toBe('kf_yum install -y kubeadm');
+    expect(parseStepOutput(r.stdout, r.stderr, 'n2').apply?.failedCommand).toBe('return $rc');
+  });
+
   it('keep the lines naming the cause above a tail that pushed them out', () => {
     const out = ['Loaded plugins: fastestmirror', 'failure: repodata/repomd.xml from docker-ce-stable: [Errno 256] No more mirrors to try.',
       ...Array.from({ length: 30 }, (_, i) => `cleanup line ${i}`)].join('\n');

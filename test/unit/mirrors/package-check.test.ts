@@ -29,7 +29,7 @@ describe('the Kubernetes package check', () => {
     const j = judgePackages(el9, urls, answers ?? [], 'm1');
     expect(j.missing).toEqual([]);
     expect(j.cluster.mirrors.kubernetes).toEqual([urls[1]]);
-    expect(j.lines).toEqual([`packages kubeadm-${build}: in ${real[1]} (asked from m1); skipped ${real[0]} (no kubeadm-${build}; newest there: ${minor}.1)`]);
+    expect(j.lines).toEqual([`packages kubeadm-${build}: in ${real[1]} (preferred ${real[0]} skipped) (asked from m1); skipped ${real[0]} (no kubeadm-${build}; newest there: ${minor}.1)`]);
   });
 
   it('refuses with the inventory line when no mirror carries it, and keeps a mirror it could not read', () => {
