@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HostStep } from '../../../src/phases/types.ts';
 import { inventory, phasesOf, stepOf } from '../render/helpers.ts';
 
 let dir: string;
@@ -22,6 +23,14 @@ const master = el9.hosts[0].name;
 const [chosen, second, third] = el9.mirrors.images;
 const run = (script: string) => execa('bash', ['-c', script], { env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}` }, reject: false });
 const bin = (name: string, body: string) => fs.writeFileSync(path.join(dir, 'bin', name), `#!/bin/bash\necho "${name} $*" >> ${dir}/calls\n${body}\n`, { mode: 0o755 });
+
+/** The step's apply, with its kubeadm config written where the script can read it. */
+function localApply(step: HostStep): string {
+  const f = step.files[0];
+  const local = path.join(dir, path.basename(f.path));
+  fs.writeFileSync(local, f.content);
+  return step.apply.replaceAll(f.path, local);
+}
 
 /** kubeadm lists two images under the config's imageRepository; pulls from $1 fail, crictl pulls work only from $2 */
 function fakes(goodRegistry: string): void {
@@ -42,13 +51,7 @@ esac`);
 
 describe('control-plane images from the next registry', () => {
   const step = stepOf(phasesOf(el9), master, 'images.pull');
-  /** the step's kubeadm config, written where the script can read it */
-  const apply = (): string => {
-    const f = step.files[0];
-    const local = path.join(dir, path.basename(f.path));
-    fs.writeFileSync(local, f.content);
-    return step.apply.replaceAll(f.path, local);
-  };
+  const apply = (): string => localApply(step);
 
   it('pulls from the next healthy registry and tags the images with the chosen names', async () => {
     expect(el9.mirrors.images.length).toBeGreaterThanOrEqual(3);
@@ -85,12 +88,7 @@ describe('control-plane images from the next registry', () => {
 describe('node images on workers', () => {
   const worker = el9.hosts.find((h) => h.role === 'worker')?.name ?? '';
   const step = stepOf(phasesOf(el9), worker, 'images.node');
-  const apply = (): string => {
-    const f = step.files[0];
-    const local = path.join(dir, path.basename(f.path));
-    fs.writeFileSync(local, f.content);
-    return step.apply.replaceAll(f.path, local);
-  };
+  const apply = (): string => localApply(step);
 
   it('pulls only the images a worker runs, from the chosen registry when it answers', async () => {
     bin('kubeadm', `repo=$(sed -n 's/^imageRepository: //p' "$5"); for i in kube-apiserver:v1 kube-proxy:v1 pause:3.9 etcd:3.5 coredns:v1.11; do echo "$repo/$i"; done`);
