@@ -1,9 +1,11 @@
 /**
- * images: pulled ahead of init/join, from the image mirror: on masters every control-plane
+ * images: pulled ahead of init/join, from the image mirrors: on masters every control-plane
  * image (kubeadm config images pull), on workers the ones a worker runs (kube-proxy, the pod
- * sandbox, coredns). A registry failing mid-run moves the pulls to the next healthy one.
+ * sandbox, coredns); on every host the add-ons' (Calico, metrics-server). A registry failing
+ * mid-run moves the pulls to the next healthy one.
  */
 import type { Cluster, HostSpec } from '../inventory/model.ts';
+import { addonImages } from '../render/addon-images.ts';
 import type { HostContext } from '../render/context.ts';
 import { kubeadmImagesConfig, kubeadmInitConfig } from '../render/kubeadm.ts';
 import { HOST_PATHS } from '../render/paths.ts';
@@ -41,9 +43,9 @@ export function imagesPhase(cluster: Cluster, facts: FactsByHost): Phase {
         id: master ? 'images.pull' : 'images.node',
         title: master
           ? `kubeadm config images pull (${cluster.cluster.imageRepository})`
-          : `kube-proxy, pause and coredns images (${cluster.cluster.imageRepository})`,
+          : `node images: kube-proxy, pause, coredns, add-ons (${cluster.cluster.imageRepository})`,
         files: [file],
-        vars: { configFile: file.path, fallbacks: fallbacks(cluster, ctx), only: master ? '' : NODE_IMAGES },
+        vars: { configFile: file.path, fallbacks: fallbacks(cluster, ctx), only: master ? '' : NODE_IMAGES, addonImages: addonImages(cluster) },
         heavy: true,
       })];
     }),

@@ -78,7 +78,7 @@ export class ManifestError extends UserError {
   }
 }
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
@@ -140,7 +140,7 @@ function podSpecOf(o: Obj): Obj | undefined {
   return isObj(tpl) && isObj(tpl.spec) ? tpl.spec : undefined;
 }
 
-function containersOf(o: Obj): Obj[] {
+export function containersOf(o: Obj): Obj[] {
   const ps = podSpecOf(o);
   return ps ? [...list(ps.initContainers), ...list(ps.containers)] : [];
 }
