@@ -27,3 +27,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "installing npm packages (npm ci)" >&2
   npm ci --no-audit --no-fund >&2
 fi
+
+# the CLI runs compiled JavaScript when build/ is fresh (less memory, faster start), else tsx
+bash scripts/build.sh

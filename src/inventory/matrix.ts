@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { dataFile } from '../package-root.ts';
 import type { Distro, KubeadmApi, Runtime, VersionInfo } from './model.ts';
 
 const minorKey = z.string().regex(/^1\.\d+$/);
@@ -50,7 +51,7 @@ let cached: MatrixFile | undefined;
 /** The parsed matrix data file. */
 export function matrix(): MatrixFile {
   if (!cached) {
-    const text = readFileSync(new URL('./data/version-matrix.yaml', import.meta.url), 'utf8');
+    const text = readFileSync(dataFile('version-matrix.yaml'), 'utf8');
     cached = matrixFile.parse(parse(text));
   }
   return cached;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { dataFile } from '../package-root.ts';
 import type { MirrorList, Mirrors } from './model.ts';
 
 export type PresetName = Mirrors['preset'];
@@ -41,7 +42,7 @@ let cached: Record<PresetName, PresetData> | undefined;
 /** The preset data, keyed by preset then inventory class name. */
 export function mirrorPresets(): Record<PresetName, PresetData> {
   if (!cached) {
-    const text = readFileSync(new URL('./data/mirrors.yaml', import.meta.url), 'utf8');
+    const text = readFileSync(dataFile('mirrors.yaml'), 'utf8');
     cached = fileSchema.parse(parse(text)).presets;
   }
   return cached;

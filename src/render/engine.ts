@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { cacheDir } from './cache-dir.ts';
 import { CompiledCache } from './compiled-cache.ts';
 
-export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+export const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
 export class TemplateError extends Error {
   constructor(readonly template: string, message: string) {

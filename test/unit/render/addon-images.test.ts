@@ -65,6 +65,7 @@ describe("the add-ons' images", () => {
     const second = el9.mirrors.calicoImages[1];
     expect(calls).toContain(`ctr -n k8s.io images tag --force ${second}/node:${el9.cluster.cni.version} ${calico}/node:${el9.cluster.cni.version}`);
     expect(r.stdout).toContain(`pulled ${second}/node:${el9.cluster.cni.version} as ${calico}/node:${el9.cluster.cni.version}`);
-    expect(step.check).toContain(`crictl inspecti '${calico}/node:${el9.cluster.cni.version}'`);
+    const inspect = step.check.split('\n').find((l) => l.startsWith('crictl inspecti $images '));
+    expect(inspect).toContain(` '${calico}/node:${el9.cluster.cni.version}'`);
   });
 });
