@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-// Like bin/kubeforge.mjs: TypeScript through tsx, so the start-up cost is the CLI's.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
+// Started like bin/kubeforge.mjs (compiled when build/ is fresh, else tsx), so that its
+// start-up and memory are the CLI's.
+import { importEntry } from '../../bin/compiled.mjs';
 
-register();
-await import(path.join(path.dirname(fileURLToPath(import.meta.url)), 'kf-prep.ts'));
+await importEntry('scripts/bench/kf-prep');

@@ -18,7 +18,7 @@ beforeAll(async () => {
   pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-build-'));
   for (const f of ['package.json', 'templates', 'src']) fs.symlinkSync(path.join(REPO, f), path.join(pkg, f));
   fs.mkdirSync(path.join(pkg, 'bin'));
-  fs.copyFileSync(path.join(REPO, 'bin', 'kubeforge.mjs'), path.join(pkg, 'bin', 'kubeforge.mjs'));
+  for (const f of ['kubeforge.mjs', 'compiled.mjs']) fs.copyFileSync(path.join(REPO, 'bin', f), path.join(pkg, 'bin', f));
   fs.mkdirSync(path.join(pkg, 'node_modules'));
   for (const m of fs.readdirSync(path.join(REPO, 'node_modules'))) {
     if (m !== 'tsx' && m !== '.bin') fs.symlinkSync(path.join(REPO, 'node_modules', m), path.join(pkg, 'node_modules', m));

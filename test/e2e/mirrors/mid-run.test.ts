@@ -5,7 +5,7 @@
 // and its logs say what moved where.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../src/inventory/index.ts';
-import { editedInventory, exec, hostLog, makeTestLab, nodeReadiness, startUp, waitForStep, type Run, type TestLab } from '../faults/faults-harness.ts';
+import { exec, hostLog, rockyLab133, makeTestLab, nodeReadiness, startUp, waitForStep, type Run, type TestLab } from '../faults/faults-harness.ts';
 
 let lab: TestLab;
 let inventory = '';
@@ -23,14 +23,7 @@ async function fault(...args: string[]): Promise<void> {
 
 beforeAll(async () => {
   lab = makeTestLab();
-  const r = await lab.kf(['lab', 'up', '2', '--os', 'rocky9']);
-  if (r.exitCode !== 0) throw new Error(`lab up: ${r.stderr}`);
-  inventory = editedInventory(lab, 'rocky9-mid-run', [
-    ['kubernetesVersion: 1.23.17', 'kubernetesVersion: 1.33.3'],
-    ['containerRuntime: docker', 'containerRuntime: containerd'],
-    [/v3\.25\.2/g, 'v3.31.0'],
-    [/v0\.5\.2/g, 'v0.8.0'],
-  ]);
+  inventory = await rockyLab133(lab, 2, 'rocky9-mid-run');
   const c = loadInventory(inventory);
   kube = c.mirrors.kubernetes.map((u) => u.replaceAll('{minor}', c.cluster.version.minor));
   images = c.mirrors.images;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calicoPool, editedInventory, exec, filesUnder, makeTestLab, nodeReadiness, proxyMode, runsDir, secretsIn, up, type Run, type TestLab, bootstrapTokens } from './up-harness.ts';
+import { calicoPool, exec, rockyLab133, filesUnder, makeTestLab, nodeReadiness, proxyMode, runsDir, secretsIn, up, type Run, type TestLab, bootstrapTokens } from './up-harness.ts';
 
 const HOSTS = ['kf-master01', 'kf-node01', 'kf-node02'];
 let lab: TestLab;
@@ -13,14 +13,7 @@ let second: Run;
 
 beforeAll(async () => {
   lab = makeTestLab();
-  const r = await lab.kf(['lab', 'up', '3', '--os', 'rocky9']);
-  if (r.exitCode !== 0) throw new Error(`lab up: ${r.stderr}`);
-  inventory = editedInventory(lab, 'rocky9-1.33', [
-    ['kubernetesVersion: 1.23.17', 'kubernetesVersion: 1.33.3'],
-    ['containerRuntime: docker', 'containerRuntime: containerd'],
-    [/v3\.25\.2/g, 'v3.31.0'],
-    [/v0\.5\.2/g, 'v0.8.0'],
-  ]);
+  inventory = await rockyLab133(lab, 3, 'rocky9-1.33');
   first = await up(lab, inventory);
   second = await up(lab, inventory);
 }, 330_000);

@@ -88,6 +88,18 @@ export function editedInventory(lab: TestLab, name: string, edits: [string | Reg
   return file;
 }
 
+/** A lab of N Rocky 9 hosts and its inventory moved to containerd and Kubernetes 1.33.3 (with its add-ons). */
+export async function rockyLab133(lab: TestLab, hosts: number, name: string): Promise<string> {
+  const r = await lab.kf(['lab', 'up', String(hosts), '--os', 'rocky9']);
+  if (r.exitCode !== 0) throw new Error(`lab up: ${r.stderr}`);
+  return editedInventory(lab, name, [
+    ['kubernetesVersion: 1.23.17', 'kubernetesVersion: 1.33.3'],
+    ['containerRuntime: docker', 'containerRuntime: containerd'],
+    [/v3\.25\.2/g, 'v3.31.0'],
+    [/v0\.5\.2/g, 'v0.8.0'],
+  ]);
+}
+
 /** The cluster's bootstrap tokens, from `kubeadm token list` (first column of its table). */
 export async function bootstrapTokens(lab: TestLab, master = 'kf-master01'): Promise<string[]> {
   const out = await exec(lab, master, 'kubeadm token list');

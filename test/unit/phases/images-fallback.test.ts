@@ -4,30 +4,24 @@
  * crictl and ctr that answer per registry.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HostStep } from '../../../src/phases/types.ts';
 import { inventory, phasesOf, stepOf } from '../render/helpers.ts';
+import { scriptSandbox } from './script-sandbox.ts';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-img-'));
-  fs.mkdirSync(path.join(dir, 'bin'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const sandbox = scriptSandbox('kf-img-');
 
 const el9 = inventory('el9-containerd.yaml');
 const master = el9.hosts[0].name;
 const [chosen, second, third] = el9.mirrors.images;
-const run = (script: string) => execa('bash', ['-c', script], { env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}` }, reject: false });
-const bin = (name: string, body: string) => fs.writeFileSync(path.join(dir, 'bin', name), `#!/bin/bash\necho "${name} $*" >> ${dir}/calls\n${body}\n`, { mode: 0o755 });
+const run = (script: string) => sandbox.run(script);
+const bin = (name: string, body: string) => fs.writeFileSync(path.join(sandbox.dir, 'bin', name), `#!/bin/bash\necho "${name} $*" >> ${sandbox.dir}/calls\n${body}\n`, { mode: 0o755 });
 
 /** The step's apply, with its kubeadm config written where the script can read it. */
 function localApply(step: HostStep): string {
   const f = step.files[0];
-  const local = path.join(dir, path.basename(f.path));
+  const local = path.join(sandbox.dir, path.basename(f.path));
   fs.writeFileSync(local, f.content);
   return step.apply.replaceAll(f.path, local);
 }
@@ -43,10 +37,10 @@ case "$1 $2 $3" in
 esac`);
   bin('crictl', `
 case "$1" in
-  inspecti) grep -qx "tag $2" ${dir}/store 2>/dev/null;;
+  inspecti) grep -qx "tag $2" ${sandbox.dir}/store 2>/dev/null;;
   pull) case "$2" in ${goodRegistry}/*) echo "Image is up to date for sha256:1";; *) echo "E1203 PullImage \\"$2\\" failed: rpc error: code = NotFound desc = failed to pull and unpack image \\"$2\\": not found" >&2; exit 1;; esac;;
 esac`);
-  bin('ctr', `echo "tag \${@: -1}" >> ${dir}/store`);
+  bin('ctr', `echo "tag \${@: -1}" >> ${sandbox.dir}/store`);
 }
 
 describe('control-plane images from the next registry', () => {
@@ -58,8 +52,8 @@ describe('control-plane images from the next registry', () => {
     fakes(third);
     const r = await run(apply());
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'store'), 'utf8')).toBe(`tag ${chosen}/kube-apiserver:v1\ntag ${chosen}/pause:3.9\n`);
-    const calls = fs.readFileSync(path.join(dir, 'calls'), 'utf8');
+    expect(fs.readFileSync(path.join(sandbox.dir, 'store'), 'utf8')).toBe(`tag ${chosen}/kube-apiserver:v1\ntag ${chosen}/pause:3.9\n`);
+    const calls = fs.readFileSync(path.join(sandbox.dir, 'calls'), 'utf8');
     expect(calls).toContain(`crictl pull ${second}/kube-apiserver:v1`);
     expect(calls).toContain(`ctr -n k8s.io images tag --force ${third}/kube-apiserver:v1 ${chosen}/kube-apiserver:v1`);
     expect(r.stdout).toContain(`kubeforge: image pull failed on ${chosen}; trying ${second}`);
@@ -96,7 +90,7 @@ describe('node images on workers', () => {
     bin('ctr', 'exit 1');
     const r = await run(apply());
     expect(r.exitCode, r.stderr).toBe(0);
-    const pulls = fs.readFileSync(path.join(dir, 'calls'), 'utf8').split('\n').filter((l) => l.startsWith('crictl pull'));
+    const pulls = fs.readFileSync(path.join(sandbox.dir, 'calls'), 'utf8').split('\n').filter((l) => l.startsWith('crictl pull'));
     expect(pulls).toEqual([`crictl pull ${chosen}/kube-proxy:v1`, `crictl pull ${chosen}/pause:3.9`, `crictl pull ${chosen}/coredns:v1.11`]);
   });
 });

@@ -5,43 +5,38 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/inventory/model.ts';
 import { inventory, phasesOf, stepOf } from '../render/helpers.ts';
+import { scriptSandbox } from './script-sandbox.ts';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-os-'));
-  fs.mkdirSync(path.join(dir, 'bin'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const sandbox = scriptSandbox('kf-os-');
 
 const lab = inventory('lab.yaml');
-const run = (script: string) => execa('bash', ['-c', script], { env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}` }, reject: false });
-const fake = (name: string, body: string) => fs.writeFileSync(path.join(dir, 'bin', name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+const run = (script: string) => sandbox.run(script);
+const fake = (name: string, body: string) => fs.writeFileSync(path.join(sandbox.dir, 'bin', name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
 
 describe('os.hosts: the managed block in /etc/hosts', () => {
-  const swap = (s: string) => s.replaceAll('/etc/hosts', path.join(dir, 'hosts'));
+  const swap = (s: string) => s.replaceAll('/etc/hosts', path.join(sandbox.dir, 'hosts'));
   const stock = '127.0.0.1   localhost localhost.localdomain\n::1         localhost localhost.localdomain\n';
 
   it('adds the block once, keeps the rest, and replaces it when the inventory changes', async () => {
-    fs.writeFileSync(path.join(dir, 'hosts'), stock);
+    fs.writeFileSync(path.join(sandbox.dir, 'hosts'), stock);
     const step = stepOf(phasesOf(lab), 'k8s-node01', 'os.hosts');
     expect((await run(swap(step.check))).exitCode).toBe(1);
     expect((await run(swap(step.apply))).exitCode).toBe(0);
     expect((await run(swap(step.check))).exitCode).toBe(0);
     expect((await run(swap(step.apply))).exitCode).toBe(0);
-    const once = fs.readFileSync(path.join(dir, 'hosts'), 'utf8');
+    const once = fs.readFileSync(path.join(sandbox.dir, 'hosts'), 'utf8');
     expect(once).toBe(`${stock}# BEGIN kubeforge managed hosts\n192.168.174.110 k8s-master01\n192.168.174.120 k8s-node01\n192.168.174.121 k8s-node02\n# END kubeforge managed hosts\n`);
 
     // a host added to the inventory: the check notices, apply rewrites only the block
-    fs.appendFileSync(path.join(dir, 'hosts'), '10.1.1.1 something-else\n');
+    fs.appendFileSync(path.join(sandbox.dir, 'hosts'), '10.1.1.1 something-else\n');
     const bigger: Cluster = { ...lab, hosts: [...lab.hosts, { ...lab.hosts[2], name: 'k8s-node03', address: '192.168.174.122', initMaster: false }] };
     const step2 = stepOf(phasesOf(bigger), 'k8s-node01', 'os.hosts');
     expect((await run(swap(step2.check))).exitCode).toBe(1);
     expect((await run(swap(step2.apply))).exitCode).toBe(0);
-    const after = fs.readFileSync(path.join(dir, 'hosts'), 'utf8');
+    const after = fs.readFileSync(path.join(sandbox.dir, 'hosts'), 'utf8');
     expect(after.startsWith(stock)).toBe(true);
     expect(after).toContain('10.1.1.1 something-else\n');
     expect(after).toContain('192.168.174.122 k8s-node03\n# END kubeforge managed hosts\n');
@@ -51,8 +46,8 @@ describe('os.hosts: the managed block in /etc/hosts', () => {
 
 describe('os.swap: swapoff now, fstab line commented for reboots', () => {
   it('comments only live swap lines and then passes its check', async () => {
-    const fstab = path.join(dir, 'fstab');
-    const swaps = path.join(dir, 'swaps');
+    const fstab = path.join(sandbox.dir, 'fstab');
+    const swaps = path.join(sandbox.dir, 'swaps');
     fs.writeFileSync(fstab, [
       '/dev/mapper/centos-root /                       xfs     defaults        0 0',
       'UUID=1234 /boot                   xfs     defaults        0 0',
@@ -83,20 +78,20 @@ describe('os.swap: swapoff now, fstab line commented for reboots', () => {
 
 describe('os.selinux: now and after reboots', () => {
   it('setenforce 0 only when enforcing, SELINUX= rewritten', async () => {
-    const cfg = path.join(dir, 'selinux-config');
+    const cfg = path.join(sandbox.dir, 'selinux-config');
     fs.writeFileSync(cfg, '# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n');
-    fs.writeFileSync(path.join(dir, 'mode'), 'Enforcing');
-    fake('getenforce', `cat "${dir}/mode"`);
-    fake('setenforce', `[ "$(cat "${dir}/mode")" = Disabled ] && { echo "setenforce: SELinux is disabled" >&2; exit 1; }; [ "$1" = 0 ] && echo Permissive > "${dir}/mode"`);
+    fs.writeFileSync(path.join(sandbox.dir, 'mode'), 'Enforcing');
+    fake('getenforce', `cat "${sandbox.dir}/mode"`);
+    fake('setenforce', `[ "$(cat "${sandbox.dir}/mode")" = Disabled ] && { echo "setenforce: SELinux is disabled" >&2; exit 1; }; [ "$1" = 0 ] && echo Permissive > "${sandbox.dir}/mode"`);
     const step = stepOf(phasesOf(lab), 'k8s-master01', 'os.selinux');
     const swap = (s: string) => s.replaceAll('/etc/selinux/config', cfg);
     expect((await run(swap(step.check))).exitCode).toBe(1);
     expect((await run(swap(step.apply))).exitCode).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'mode'), 'utf8').trim()).toBe('Permissive');
+    expect(fs.readFileSync(path.join(sandbox.dir, 'mode'), 'utf8').trim()).toBe('Permissive');
     expect(fs.readFileSync(cfg, 'utf8')).toContain('\nSELINUX=disabled\nSELINUXTYPE=targeted\n');
     expect((await run(swap(step.check))).exitCode).toBe(0);
     // on a host where SELinux is already disabled, apply does not call setenforce (it would fail)
-    fs.writeFileSync(path.join(dir, 'mode'), 'Disabled');
+    fs.writeFileSync(path.join(sandbox.dir, 'mode'), 'Disabled');
     fs.writeFileSync(cfg, 'SELINUX=permissive\n');
     const r = await run(swap(step.apply));
     expect(r.stderr).toBe('');

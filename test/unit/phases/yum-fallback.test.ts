@@ -4,28 +4,22 @@
  * The real apply scripts run with bash and a stand-in dnf that answers per mirror.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostContext } from '../../../src/render/context.ts';
 import { mirrorAttempts } from '../../../src/render/repos.ts';
 import { assumedFactsAll } from '../../../src/phases/assumed-facts.ts';
 import { inventory, phasesOf, stepOf } from '../render/helpers.ts';
+import { scriptSandbox } from './script-sandbox.ts';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-yum-'));
-  fs.mkdirSync(path.join(dir, 'bin'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const sandbox = scriptSandbox('kf-yum-');
 
 const el9 = inventory('el9-containerd.yaml');
 const lab = inventory('lab.yaml');
-const run = (script: string) => execa('bash', ['-c', script], { env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}` }, reject: false });
+const run = (script: string) => sandbox.run(script);
 /** a dnf that fails with a curl timeout unless a --setopt names a mirror matching $GOOD; logs its argv */
-const fakeDnf = (good: string) => fs.writeFileSync(path.join(dir, 'bin', 'dnf'), `#!/bin/bash
-echo "$*" >> ${dir}/calls
+const fakeDnf = (good: string) => fs.writeFileSync(path.join(sandbox.dir, 'bin', 'dnf'), `#!/bin/bash
+echo "$*" >> ${sandbox.dir}/calls
 case "$*" in *--setopt=kubernetes.baseurl=*${good}*) echo "Complete!"; exit 0;; esac
 echo "Errors during downloading metadata for repository 'kubernetes':" >&2
 echo "  - Curl error (28): Timeout was reached for https://dead/repodata/repomd.xml" >&2
@@ -55,7 +49,7 @@ describe('mirror fallbacks for package commands', () => {
     fakeDnf(new URL(kube[1]).hostname);
     const r = await run(step.apply);
     expect(r.exitCode, r.stderr).toBe(0);
-    const calls = fs.readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n');
+    const calls = fs.readFileSync(path.join(sandbox.dir, 'calls'), 'utf8').trim().split('\n');
     expect(calls).toHaveLength(2);
     expect(calls[0]).not.toContain('--setopt');
     expect(calls[1]).toContain(`--setopt=kubernetes.baseurl=${kube[1]}`);
@@ -67,7 +61,7 @@ describe('mirror fallbacks for package commands', () => {
     fakeDnf('no-such-mirror');
     const r = await run(step.apply);
     expect(r.exitCode).toBe(1);
-    expect(fs.readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n')).toHaveLength(attempts.length);
+    expect(fs.readFileSync(path.join(sandbox.dir, 'calls'), 'utf8').trim().split('\n')).toHaveLength(attempts.length);
     const tail = r.stderr.slice(r.stderr.indexOf('kubeforge: dnf install failed on every mirror tried:'));
     const listed = tail.split('\n').slice(1).filter((l) => l.startsWith('  '));
     expect(listed).toHaveLength(attempts.length);
@@ -77,10 +71,10 @@ describe('mirror fallbacks for package commands', () => {
 
   it('does not walk the mirrors for an error that is the same everywhere', async () => {
     const step = stepOf(phasesOf(el9), el9.hosts[1].name, 'repos.base-packages');
-    fs.writeFileSync(path.join(dir, 'bin', 'dnf'), `#!/bin/bash\necho "$*" >> ${dir}/calls\necho "Error: Unable to find a match: no-such-package" >&2\nexit 1\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(sandbox.dir, 'bin', 'dnf'), `#!/bin/bash\necho "$*" >> ${sandbox.dir}/calls\necho "Error: Unable to find a match: no-such-package" >&2\nexit 1\n`, { mode: 0o755 });
     const r = await run(step.apply);
     expect(r.exitCode).toBe(1);
-    expect(fs.readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(fs.readFileSync(path.join(sandbox.dir, 'calls'), 'utf8').trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toContain('every mirror');
   });
 });
