@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Host } from '../hosts/host.ts';
+import { kubernetesRepoFor } from '../inventory/mirrors.ts';
 import type { Cluster } from '../inventory/model.ts';
 import type { HostFacts } from '../phases/types.ts';
 import { render } from '../render/engine.ts';
@@ -35,7 +36,7 @@ export interface CandidateAnswer {
 }
 
 const repoClass = (c: Cluster): 'kubernetes' | 'kubernetesLegacy' => (c.cluster.version.packageRepo === 'legacy-el7' ? 'kubernetesLegacy' : 'kubernetes');
-const baseurl = (c: Cluster, u: string): string => u.replaceAll('{minor}', c.cluster.version.minor);
+const baseurl = (c: Cluster, u: string): string => kubernetesRepoFor(u, c.cluster.version.minor);
 
 /** The check script for these candidates (templates/probes/kube-packages.sh.hbs). */
 export function packageCheckScript(c: Cluster, candidates: string[], nonce: string): string {
@@ -68,51 +69,43 @@ export function parsePackageCheck(stdout: string, count: number, packageVersion:
   return out;
 }
 
-const numeric = (v: string): number[] => v.split('.').map(Number);
+/** The newest version of the same minor (else of any), comparing the numbers of x.y.z. */
 function newest(versions: string[], minor: string): string | undefined {
   const sameMinor = versions.filter((v) => v.startsWith(`${minor}.`));
   const pool = sameMinor.length ? sameMinor : versions;
-  return [...pool].sort((a, b) => {
-    const x = numeric(a);
-    const y = numeric(b);
-    for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
-    return 0;
-  }).pop();
+  return [...pool].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop();
 }
 
 /** What the answers mean for the choice (pure: the unit tests drive it). */
 export function judgePackages(c: Cluster, candidates: string[], answers: CandidateAnswer[], host: string): PackageCheck {
-  const cls = repoClass(c);
   const build = `${PACKAGE}-${c.cluster.version.packageVersion}`;
+  const rows = candidates.map((u, i) => ({ u, url: baseurl(c, u), a: answers[i] }));
   const why = (a: CandidateAnswer): string => {
     if (a.error) return `could not check: ${a.error}`;
     const n = newest(a.versions, c.cluster.version.minor);
     return `no ${build}${n ? `; newest there: ${n}` : '; no kubeadm at all'}`;
   };
-  const carrying = candidates.filter((_, i) => answers[i].has);
+  const note = (r: (typeof rows)[number]): string => `${r.url} (${why(r.a)})`;
   // a mirror yum could not read now is kept (the probe found it healthy): only a definite "not there" drops one
-  const unsure = candidates.filter((_, i) => !answers[i].has && answers[i].error);
-  const lacking = candidates.map((u, i) => ({ u, a: answers[i] })).filter(({ a }) => !a.has && !a.error);
-  if (carrying.length === 0 && unsure.length === 0) {
+  const kept = rows.filter((r) => r.a.has || r.a.error);
+  const lacking = rows.filter((r) => !r.a.has && !r.a.error);
+  if (kept.length === 0) {
     const pos = c.cluster.versionPos;
     const rel = pos ? path.relative(process.cwd(), pos.file) : '';
     const where = pos ? `${rel && !rel.startsWith('..') ? rel : pos.file}:${pos.line}: cluster.kubernetesVersion` : 'cluster.kubernetesVersion';
     const head = `${where}: ${c.cluster.kubernetesVersion} has no packages in the chosen mirror`;
     // one line, however many mirrors: the refusal reads at a glance
     const missing = lacking.length === 1
-      ? [`${head} ${baseurl(c, lacking[0].u)} (${why(lacking[0].a)}; asked from ${host})`]
-      : [`${head}s (asked from ${host}): ${lacking.map(({ u, a }) => `${baseurl(c, u)} (${why(a)})`).join(', ')}`];
+      ? [`${head} ${lacking[0].url} (${why(lacking[0].a)}; asked from ${host})`]
+      : [`${head}s (asked from ${host}): ${lacking.map(note).join(', ')}`];
     return { cluster: c, lines: [], missing };
   }
-  const kept = [...carrying, ...unsure.filter((u) => !carrying.includes(u))];
-  const keptInOrder = candidates.filter((u) => kept.includes(u));
-  const skipped = lacking.map(({ u, a }) => `${baseurl(c, u)} (${why(a)})`);
-  const unsureNotes = candidates.map((u, i) => ({ u, a: answers[i] })).filter(({ a }) => a.error).map(({ u, a }) => `${baseurl(c, u)} (${why(a)})`);
-  const preferred = keptInOrder[0] === candidates[0] ? '' : ` (preferred ${baseurl(c, candidates[0])} skipped)`;
-  const line = `packages ${build}: in ${baseurl(c, keptInOrder[0])}${preferred} (asked from ${host})`
-    + (skipped.length ? `; skipped ${skipped.join(', ')}` : '')
-    + (unsureNotes.length ? `; kept unchecked ${unsureNotes.join(', ')}` : '');
-  return { cluster: { ...c, mirrors: { ...c.mirrors, [cls]: keptInOrder } }, lines: [line], missing: [] };
+  const unsure = rows.filter((r) => r.a.error);
+  const preferred = kept[0] === rows[0] ? '' : ` (preferred ${rows[0].url} skipped)`;
+  const line = `packages ${build}: in ${kept[0].url}${preferred} (asked from ${host})`
+    + (lacking.length ? `; skipped ${lacking.map(note).join(', ')}` : '')
+    + (unsure.length ? `; kept unchecked ${unsure.map(note).join(', ')}` : '');
+  return { cluster: { ...c, mirrors: { ...c.mirrors, [repoClass(c)]: kept.map((r) => r.u) } }, lines: [line], missing: [] };
 }
 
 /**

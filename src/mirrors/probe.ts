@@ -4,6 +4,7 @@
  * package mirror, or the manifest of an image the run pulls from a registry. One exec per host,
  * the curls in parallel with a short timeout.
  */
+import { kubernetesRepoFor } from '../inventory/mirrors.ts';
 import type { Cluster, Mirrors } from '../inventory/model.ts';
 import type { HostFacts } from '../phases/types.ts';
 import { shq } from '../hosts/host.ts';
@@ -57,7 +58,7 @@ export function probesFor(cluster: Cluster, family: HostFacts['family']): Probe[
   // docker-ce's repo also carries containerd.io: every runtime needs it
   pkg('dockerCe', m.dockerCe, (u) => `${slash(u)}repodata/repomd.xml`);
   if (cluster.cluster.version.packageRepo === 'legacy-el7') pkg('kubernetesLegacy', m.kubernetesLegacy, (u) => `${slash(u)}repodata/repomd.xml`);
-  else pkg('kubernetes', m.kubernetes, (u) => `${slash(u.replace(/\{minor\}/g, cluster.cluster.version.minor))}repodata/repomd.xml`);
+  else pkg('kubernetes', m.kubernetes, (u) => `${slash(kubernetesRepoFor(u, cluster.cluster.version.minor))}repodata/repomd.xml`);
   // registries: an image every node pulls (kube-proxy) and Calico's node image
   const imageCandidates = cluster.cluster.imageRepository === m.images[0] ? m.images : [cluster.cluster.imageRepository];
   for (const c of imageCandidates) out.push({ cls: 'images', candidate: c, url: manifestUrl(c, 'kube-proxy', `v${cluster.cluster.kubernetesVersion}`), registry: true });

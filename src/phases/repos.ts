@@ -14,9 +14,10 @@ export function reposPhase(cluster: Cluster, facts: FactsByHost): Phase {
       const ctx = ctxFor(cluster, facts, h);
       const files = repoFiles(ctx).map((rf) => fileFrom(ctx, rf.path, 'repo.hbs', { backup: rf.replacesStock, vars: { repoFile: rf } }));
       const packages = basePackages(ctx);
+      const yum = yumVars(ctx);
       return [
-        makeStep(ctx, { id: 'repos.files', title: 'repository files and metadata cache', files, vars: { repoPaths: files.map((f) => f.path), ...yumVars(ctx) }, heavy: true }),
-        makeStep(ctx, { id: 'repos.base-packages', title: `base packages (${packages.join(' ')})`, vars: { packages, ...yumVars(ctx) }, heavy: true }),
+        makeStep(ctx, { id: 'repos.files', title: 'repository files and metadata cache', files, vars: { repoPaths: files.map((f) => f.path), ...yum }, heavy: true }),
+        makeStep(ctx, { id: 'repos.base-packages', title: `base packages (${packages.join(' ')})`, vars: { packages, ...yum }, heavy: true }),
       ];
     }),
   };

@@ -2,6 +2,7 @@
  * yum/dnf repository definitions from the mirror candidates: which repos a host gets and
  * their baseurls. The .repo text itself is templates/files/repo.hbs.
  */
+import { kubernetesRepoFor } from '../inventory/mirrors.ts';
 import type { HostContext } from './context.ts';
 import { HOST_PATHS } from './paths.ts';
 
@@ -100,7 +101,7 @@ function repoSources(ctx: HostContext): RepoFileSource[] {
     repos: [{
       id: 'kubernetes',
       name: legacy ? 'Kubernetes (legacy el7 repo)' : `Kubernetes v${ctx.cluster.version.minor}`,
-      candidates: legacy ? m.kubernetesLegacy : m.kubernetes.map((u) => u.replaceAll('{minor}', ctx.cluster.version.minor)),
+      candidates: legacy ? m.kubernetesLegacy : m.kubernetes.map((u) => kubernetesRepoFor(u, ctx.cluster.version.minor)),
       // the legacy mirror's repo metadata signatures are unusable; pkgs.k8s.io signs repomd.xml
       gpgcheck: !legacy,
       gpgkeyFor: legacy ? undefined : (u) => under(u, 'repodata/repomd.xml.key'),

@@ -5,7 +5,7 @@
 // and its logs say what moved where.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../src/inventory/index.ts';
-import { exec, hostLog, rockyLab133, makeTestLab, nodeReadiness, startUp, waitForStep, type Run, type TestLab } from '../faults/faults-harness.ts';
+import { exec, hostLog, labFault, rockyLab133, makeTestLab, nodeReadiness, startUp, waitForStep, type Run, type TestLab } from '../faults/faults-harness.ts';
 
 let lab: TestLab;
 let inventory = '';
@@ -16,10 +16,7 @@ let run: Run;
 let master = '';
 let worker = '';
 
-async function fault(...args: string[]): Promise<void> {
-  const r = await lab.kf(['lab', 'fault', ...args]);
-  if (r.exitCode !== 0) throw new Error(`lab fault ${args.join(' ')}: ${r.stderr}`);
-}
+const fault = (...args: string[]): Promise<void> => labFault(lab, ...args);
 
 beforeAll(async () => {
   lab = makeTestLab();

@@ -5,16 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../src/inventory/index.ts';
-import { exec, inventoryOf, makeTestLab, runDirs, up, type Run, type TestLab } from '../up/up-harness.ts';
+import { exec, inventoryOf, labFault, makeTestLab, runDirs, up, type Run, type TestLab } from '../up/up-harness.ts';
 
 let lab: TestLab;
 let vault: string[] = [];
 let images: string[] = [];
 
-async function fault(...args: string[]): Promise<void> {
-  const r = await lab.kf(['lab', 'fault', ...args]);
-  if (r.exitCode !== 0) throw new Error(`lab fault ${args.join(' ')}: ${r.stderr}`);
-}
+const fault = (...args: string[]): Promise<void> => labFault(lab, ...args);
 
 beforeAll(async () => {
   lab = makeTestLab();

@@ -88,6 +88,12 @@ export function editedInventory(lab: TestLab, name: string, edits: [string | Reg
   return file;
 }
 
+/** `kubeforge lab fault ARGS...`, failing the test's setup when the lab refuses it. */
+export async function labFault(lab: TestLab, ...args: string[]): Promise<void> {
+  const r = await lab.kf(['lab', 'fault', ...args]);
+  if (r.exitCode !== 0) throw new Error(`lab fault ${args.join(' ')}: ${r.stderr}`);
+}
+
 /** A lab of N Rocky 9 hosts and its inventory moved to containerd and Kubernetes 1.33.3 (with its add-ons). */
 export async function rockyLab133(lab: TestLab, hosts: number, name: string): Promise<string> {
   const r = await lab.kf(['lab', 'up', String(hosts), '--os', 'rocky9']);

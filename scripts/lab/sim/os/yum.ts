@@ -10,7 +10,7 @@ import { knownGpgKey } from '../data/mirrors.ts';
 import { existsHost, hostZone, listHost, profile, readHost, strftime, writeHost } from './host.ts';
 import { fetchUrl, loadRepos, mainConf, parseIni, reachRepo, type RepoConf } from './repos.ts';
 import { asNevra, definitionOf, importedKeys, installedList, recordInstall, removePackage, writePackageFiles } from './rpmdb.ts';
-import { evrcmp, evrText, globRe, matchesArg, nvra, parseEvr } from './rpmver.ts';
+import { evrcmp, evrText, globRe, matchesArg, nvra, parseEvr, rpmvercmp } from './rpmver.ts';
 import { CENTOS_WIKI, dnfUrlError, repolistLine, txRun, txTable, yumCurlError, yumFailBox, yumUrlError, type TxItem } from './yumtext.ts';
 
 interface Opts {
@@ -91,15 +91,8 @@ const KUBE_TRIO = new Set(['kubeadm', 'kubelet', 'kubectl']);
 
 /** A mirror that stopped syncing (lab fault stale-mirror): the newest Kubernetes version it has. */
 function staleNewest(ctx: SimContext, baseurl: string): string | undefined {
-  const hit = Object.entries(ctx.faults().staleMirrors ?? {}).find(([prefix]) => baseurl.startsWith(prefix));
+  const hit = Object.entries(ctx.faults().staleMirrors).find(([prefix]) => baseurl.startsWith(prefix));
   return hit?.[1];
-}
-
-function versionAfter(v: string, newest: string): boolean {
-  const a = v.split('.').map(Number);
-  const b = newest.split('.').map(Number);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  return false;
 }
 
 /** Reach every enabled repo; on a fatal failure, the command's output and exit code. */
@@ -117,7 +110,7 @@ async function loadMetadata(c: Ctx): Promise<CommandResult | undefined> {
       const repoEx = c.o.disableExcludes.includes('all') || c.o.disableExcludes.includes(r.id) ? [] : r.exclude;
       const newest = staleNewest(ctx, reach.url);
       for (const def of channelPackages(reach.repo.channel)) {
-        if (newest && KUBE_TRIO.has(def.name) && versionAfter(def.version, newest)) continue;
+        if (newest && KUBE_TRIO.has(def.name) && rpmvercmp(def.version, newest) > 0) continue;
         if (matchAny(def.name, mainEx) || matchAny(def.name, repoEx)) continue;
         if (r.includepkgs.length && !matchAny(def.name, r.includepkgs)) continue;
         c.avail.push({ def, repo: r.id });
