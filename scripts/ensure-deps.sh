@@ -23,6 +23,9 @@ if [ "${#need[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi
 
+# the real programs that judge what kubeforge writes (unpacked, never on PATH)
+bash scripts/judges/fetch.sh
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing npm packages (npm ci)" >&2
   npm ci --no-audit --no-fund >&2
